@@ -1,0 +1,52 @@
+// swift-tools-version:5.9
+// amss: verified multimodal feature caches and the AMSS / AMSS+ masked-subnetwork optimizer.
+import PackageDescription
+
+/// Release builds of numeric code need the optimizer; `-Ounchecked` is not used so that
+/// bounds checks still catch indexing mistakes.
+let numericFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+let package = Package(
+    name: "amss",
+    products: [
+        .executable(name: "amss", targets: ["amss"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev"])]),
+        .systemLibrary(name: "CSndFile", path: "Sources/CSndFile", pkgConfig: "sndfile",
+                       providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CSoxr", path: "Sources/CSoxr", pkgConfig: "soxr",
+                       providers: [.apt(["libsoxr-dev"])]),
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f",
+                       providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+
+        .target(name: "Media", dependencies: ["CFFmpeg", "CSndFile", "CSoxr", "CFFTW"]),
+        .target(name: "Text"),
+        .target(name: "Datasets"),
+        .target(name: "Cache", dependencies: ["CHDF5"]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "Models", dependencies: ["Tensor"]),
+        .target(name: "Rebalance", dependencies: ["Tensor"]),
+        .target(name: "Training", dependencies: ["Cache", "Models", "Rebalance", "Tensor"]),
+        .target(name: "Pipeline", dependencies: ["Media", "Text", "Datasets", "Cache"]),
+        .executableTarget(name: "amss",
+                          dependencies: ["Pipeline", "Training", "Datasets", "Cache", "Media"]),
+
+        .testTarget(name: "MediaTests", dependencies: ["Media"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "CacheTests", dependencies: ["Cache"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "Models"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "RebalanceTests", dependencies: ["Rebalance", "Tensor"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Cache", "Models"]),
+        .testTarget(name: "IntegrationTests",
+                    dependencies: ["Pipeline", "Training", "Datasets", "Cache", "Media"]),
+    ]
+)

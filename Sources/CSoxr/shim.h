@@ -1,0 +1,12 @@
+// libsoxr's public header, plus the recipe constants that it defines as macros.
+#ifndef AMSS_CSOXR_SHIM_H
+#define AMSS_CSOXR_SHIM_H
+#include <soxr.h>
+
+/// SOXR_HQ (the quality librosa's default "soxr_hq" resampler asks for).
+static inline unsigned long amss_soxr_hq(void) { return SOXR_HQ; }
+/// SOXR_VHQ.
+static inline unsigned long amss_soxr_vhq(void) { return SOXR_VHQ; }
+/// SOXR_FLOAT32_I: interleaved float input and output.
+static inline int amss_soxr_float32_i(void) { return SOXR_FLOAT32_I; }
+#endif
