@@ -39,8 +39,7 @@ let package = Package(
 
         .testTarget(name: "MediaTests", dependencies: ["Media"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Models"],
                     resources: [.copy("Fixtures")]),
