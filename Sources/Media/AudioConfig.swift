@@ -61,7 +61,8 @@ public struct AudioConfig: Codable, Equatable, Sendable {
     /// Frequency bins of the one-sided spectrum, `nFFT / 2 + 1`.
     public var binCount: Int { nFFT > 0 ? nFFT / 2 + 1 : 0 }
 
-    /// STFT frames of a clip of `clipSamples` samples (188 for the defaults).
+    /// STFT frames of a clip of `clipSamples` samples (188 for the defaults); with the `tile3`
+    /// rule a clip shorter than a third of the clip length gives fewer.
     public var frameCount: Int { AudioConfig.frameCount(samples: clipSamples, nFFT: nFFT,
                                                         hop: hopLength, center: center) }
 

@@ -8,7 +8,7 @@ import Foundation
 /// (0 bytes, or a header with no sample frames), `not-audio` (libsndfile cannot parse it),
 /// `decode-failed` (the samples cannot be decoded), `non-finite` (a NaN or infinite sample).
 public enum AudioFile {
-    /// Frames decoded per `sf_readf_float` call.
+    /// Samples (frames times channels, at most) decoded per `sf_readf_float` call.
     static let chunkFrames = 1 << 16
 
     /// Reads the header only (`sf_open` and its `SF_INFO`), for validation.
@@ -105,13 +105,14 @@ public enum AudioFile {
         }
     }
 
-    /// The header as `AudioInfo`; throws `empty-media` when it declares no sample frames.
+    /// The header as `AudioInfo`; throws `empty-media` when the file holds no sample frames
+    /// (libsndfile counts the frames that the data chunk and the file size both allow).
     static func headerInfo(of file: AudioSoundFile) throws -> AudioInfo {
         let info = AudioInfo(frames: Int(file.info.frames), sampleRate: Int(file.info.samplerate),
                              channels: Int(file.info.channels), format: file.formatName)
         guard info.frames > 0 else {
             throw MediaError(path: file.path, code: "empty-media",
-                             reason: "the \(info.format) header declares 0 sample frames")
+                             reason: "the \(info.format) file holds no sample frames")
         }
         guard info.channels > 0, info.sampleRate > 0 else {
             throw MediaError(path: file.path, code: "not-audio",
@@ -121,8 +122,9 @@ public enum AudioFile {
         return info
     }
 
-    /// Decodes in chunks of `chunkFrames` and averages the channels of each frame: the sum in
-    /// channel order divided by the channel count, as numpy's float32 mean does.
+    /// Decodes in chunks of about `chunkFrames` samples and averages the channels of each
+    /// frame: the sum in channel order divided by the channel count, as numpy's float32 mean
+    /// does.
     static func decodeMono(_ file: AudioSoundFile, info: AudioInfo) throws -> [Float] {
         let channels = info.channels
         guard channels <= 1024 else {
@@ -131,13 +133,14 @@ public enum AudioFile {
         }
         var mono: [Float] = []
         mono.reserveCapacity(min(info.frames, 1 << 26))
-        var chunk = [Float](repeating: 0, count: chunkFrames * channels)
+        let framesPerChunk = max(64, chunkFrames / channels)
+        var chunk = [Float](repeating: 0, count: framesPerChunk * channels)
         let count = Float(channels)
 
         while true {
             let got = chunk.withUnsafeMutableBufferPointer { buffer -> Int in
                 guard let base = buffer.baseAddress else { return 0 }
-                return file.readFrames(into: base, frames: chunkFrames)
+                return file.readFrames(into: base, frames: framesPerChunk)
             }
             guard got > 0 else { break }
             if channels == 1 {

@@ -10,10 +10,15 @@
 /// - `tile3`: tile the clip three times, then cut; clips shorter than a third of the length stay
 ///   shorter (the reference implementation's rule, so a 0.5 s clip gives 1.5 s of samples).
 public enum FitRule: String, Codable, CaseIterable, Sendable {
+    /// Loop until long enough, then cut.
     case `repeat`
+    /// Append zeros, or cut.
     case pad
+    /// Keep the first samples, or append zeros.
     case cropStart = "crop-start"
+    /// Keep the centre window, or centre the clip between zeros.
     case cropCentre = "crop-centre"
+    /// Tile three times, then cut (may stay short).
     case tile3
 
     /// Decodes a rule name, naming the accepted names when the value is unknown.

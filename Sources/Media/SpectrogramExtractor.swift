@@ -45,6 +45,9 @@ public final class SpectrogramExtractor {
 
     /// The magnitude |STFT| of already fitted (and clamped) samples, for tests and diagnostics;
     /// 0 frames when the samples are too short for one uncentred frame.
+    ///
+    /// The transform is FFTW single precision; librosa transforms in Float64 and rounds to
+    /// complex64, so values differ by float32 rounding (about 1e-7 × max|S| on speech).
     public func magnitude(ofFitted samples: [Float]) -> Spectrogram {
         let n = samples.count
         let nFFT = config.nFFT

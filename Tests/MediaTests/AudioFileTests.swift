@@ -133,6 +133,12 @@ final class AudioFileTests: XCTestCase {
                                named: "1040_ITH_SAD_X.wav", in: dir)
         S.assertMediaError("empty-media", path: path) { _ = try AudioFile.probe(path: path) }
         S.assertMediaError("empty-media", path: path) { _ = try AudioFile.readMono(path: path) }
+
+        // a data chunk that declares 64 000 bytes but holds none
+        let hollow = try S.write(S.wav(formatTag: 1, channels: 1, sampleRate: 16000,
+                                       bitsPerSample: 16, data: [], declaredDataBytes: 64_000),
+                                 named: "hollow.wav", in: dir)
+        S.assertMediaError("empty-media", path: hollow) { _ = try AudioFile.readMono(path: hollow) }
     }
 
     func testGitLFSPointerIsRecognised() throws {
