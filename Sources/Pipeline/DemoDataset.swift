@@ -72,7 +72,8 @@ public struct DemoDataset {
                                  sampleRate: rate)
     }
 
-    /// One frame per second as JPEGs, or an FLV at 15 fps, of a coloured square on noise.
+    /// One frame per second as JPEGs, or an FLV at 15 fps, of a coloured square drifting over a
+    /// fixed noise background.
     private func writeVisual(root: String, id: String, label: Int, seconds: Double,
                              asVideo: Bool, random: inout DemoRandom) throws {
         let shown = random.unit() < 0.6 ? label : Int(random.unit() * 6) % 6
@@ -81,16 +82,19 @@ public struct DemoDataset {
         let fps = asVideo ? 15 : 1
         let frameCount = max(1, Int(seconds * Double(fps)))
         let x = Int(random.unit() * Double(width / 2)), y = Int(random.unit() * Double(height / 2))
+        var background = [UInt8](repeating: 0, count: width * height * 3)
+        for index in background.indices {
+            background[index] = UInt8(max(0, min(255, 110 + 50 * (random.unit() - 0.5))))
+        }
         var frames: [[UInt8]] = []
-        for _ in 0..<frameCount {
-            var pixels = [UInt8](repeating: 0, count: width * height * 3)
-            for row in 0..<height {
-                for column in 0..<width {
-                    let inside = (x..<(x + width / 2)).contains(column)
-                        && (y..<(y + height / 2)).contains(row)
+        for frame in 0..<frameCount {
+            var pixels = background
+            let left = min(width / 2, x + frame % 8)
+            for row in y..<(y + height / 2) {
+                for column in left..<(left + width / 2) {
                     for channel in 0..<3 {
-                        let base = inside ? Double(colour[channel]) : 110
-                        let value = base + 120 * (random.unit() - 0.5)
+                        let noise = Int(background[(row * width + column) * 3 + channel]) - 110
+                        let value = Int(colour[channel]) + noise
                         pixels[(row * width + column) * 3 + channel] =
                             UInt8(max(0, min(255, value)))
                     }
