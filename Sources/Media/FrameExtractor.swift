@@ -162,7 +162,8 @@ public final class FrameExtractor {
                       decoded: Int) throws -> FrameClip {
         if picks.isEmpty {
             throw MediaError(path: path, code: "no-frames",
-                             reason: "\(decoded) frames decoded, none kept by \(config.rule.rawValue)")
+                             reason: "\(decoded) frames decoded, none kept by "
+                                + config.rule.rawValue)
         }
         if picks.count < config.minFrames {
             throw MediaError(path: path, code: "too-few-frames",

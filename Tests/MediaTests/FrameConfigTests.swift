@@ -22,8 +22,9 @@ final class FrameConfigTests: XCTestCase {
     }
 
     func testSnakeCaseKeysRoundTrip() throws {
-        let config = try decode(#"{"fps": 2, "max_frames": 3, "min_frames": 0, "rule": "ffmpeg-fps", "#
-                                + #""scaler": "area", "width": 112, "height": 96}"#)
+        let config = try decode(#"{"fps": 2, "max_frames": 3, "min_frames": 0, "#
+                                + #""rule": "ffmpeg-fps", "scaler": "area", "width": 112, "#
+                                + #""height": 96, "unknown_key": true}"#)
         XCTAssertEqual(config.fps, 2)
         XCTAssertEqual(config.maxFrames, 3)
         XCTAssertEqual(config.minFrames, 0)

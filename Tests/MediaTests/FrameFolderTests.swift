@@ -121,6 +121,15 @@ final class FrameFolderTests: XCTestCase {
             }
         }
         XCTAssertEqual(worst, 0, "RGBA → RGB drops alpha exactly")
+
+        // One folder holding both sizes and pixel formats scales each to the same size.
+        config.width = 16
+        config.height = 16
+        config.maxFrames = 10
+        let mixed = try FrameExtractor(config: config).frames(fromFolder: pngs)
+        XCTAssertEqual(mixed.count, 2)
+        XCTAssertEqual(mixed.pixels.count, 2 * 16 * 16 * 3)
+        XCTAssertEqual(Int(mixed.frame(1)[mixed.frame(1).startIndex + 2]), 128, accuracy: 1)
     }
 
     func testEmptyAndMissingFolders() throws {
