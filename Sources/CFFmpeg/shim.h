@@ -24,8 +24,6 @@ static inline void amss_av_strerror(int code, char *buffer, size_t size) {
 }
 /// AVERROR_INVALIDDATA as a value.
 static inline int amss_averror_invaliddata(void) { return AVERROR_INVALIDDATA; }
-/// AVERROR(ENOENT) as a value.
-static inline int amss_averror_enoent(void) { return AVERROR(ENOENT); }
 /// A decoded frame's duration in its time base (AVFrame.duration from libavutil 58 on,
 /// pkt_duration before), or 0 when unknown.
 static inline int64_t amss_frame_duration(const AVFrame *frame) {

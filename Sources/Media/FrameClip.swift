@@ -9,7 +9,8 @@ public struct FrameClip {
     /// RGB bytes, shape [count, height, width, 3], row-major.
     public var pixels: [UInt8]
     /// For each frame, the 0-based index of the decoded source frame it shows (for a frame
-    /// folder, the file's position in numeric order).
+    /// folder, the file's position in numeric order). Under `ffmpeg-fps` an index repeats when
+    /// the source has a gap of more than a second, as FFmpeg's filter repeats the frame.
     public let sourceIndices: [Int]
     /// For each frame, its presentation time in seconds from the stream start (for a frame
     /// folder, position / fps).

@@ -9,6 +9,8 @@ public final class FrameExtractor {
     /// Decoder threads per video (0 = libavcodec's choice). Frame-threaded codecs such as
     /// H.264 use them; FLV1 (Sorenson H.263) decodes on one thread whatever this says.
     public let decoderThreads: Int
+    /// How many frames the last `frames(fromVideo:)` call decoded before it stopped.
+    public private(set) var lastDecodedFrames = 0
 
     private let scaler: FrameScaler
     private let images: ImageDecoder
@@ -48,6 +50,7 @@ public final class FrameExtractor {
     /// Throws the `VideoProbe` codes, `no-frames` when nothing is decoded or picked, and
     /// `too-few-frames` below `config.minFrames`.
     public func frames(fromVideo path: String) throws -> FrameClip {
+        lastDecodedFrames = 0
         let decoder = try VideoDecoder(path: path, threads: decoderThreads)
         let base = decoder.input.timeBase
         var picker = FramePicker(rule: config.rule, fps: config.fps, maxFrames: config.maxFrames,
@@ -71,6 +74,7 @@ public final class FrameExtractor {
         }
         let copies = picker.finish(lastDurationTicks: decoder.lastDurationTicks)
         try emitHeld(copies: copies, path: path, into: &pixels)
+        lastDecodedFrames = decoder.decodedCount
 
         if decoder.decodedCount == 0 {
             let why = decoder.lastSkippedError.map { ": " + AVError.message($0) } ?? ""
@@ -158,7 +162,8 @@ public final class FrameExtractor {
                       decoded: Int) throws -> FrameClip {
         if picks.isEmpty {
             throw MediaError(path: path, code: "no-frames",
-                             reason: "\(decoded) frames decoded, none kept by \(config.rule.rawValue)")
+                             reason: "\(decoded) frames decoded, none kept by "
+                                + config.rule.rawValue)
         }
         if picks.count < config.minFrames {
             throw MediaError(path: path, code: "too-few-frames",

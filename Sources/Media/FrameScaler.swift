@@ -1,5 +1,9 @@
 import CFFmpeg
 
+// LIMITATION: a display-matrix rotation (phone videos) is not applied; frames come out as
+// coded — CREMA-D's FLV files have no rotation field, and
+// autorotation would change the aspect ratio that `stretch` maps to width×height.
+
 /// Converts decoded frames to RGB24 at a fixed size with libswscale; owns its context.
 ///
 /// Colour: the YUV→RGB matrix comes from the frame's `colorspace` (BT.709, FCC, SMPTE 240M,
@@ -7,6 +11,9 @@ import CFFmpeg
 /// CLI assume) and the input range from `color_range` (full for JPEG range, for the deprecated
 /// yuvj* formats and for grey images without a range tag; limited otherwise). Output is
 /// full-range RGB. Alpha is dropped, not blended. The frame is stretched to width×height.
+/// SWS_ACCURATE_RND and SWS_FULL_CHR_H_INT are set: without them libswscale's fast YUV→RGB path
+/// is off by up to 2 levels (limited-range white 235 gives 253); only kept frames are converted,
+/// so the cost does not matter.
 final class FrameScaler {
     /// Output width in pixels.
     let width: Int
@@ -83,7 +90,8 @@ final class FrameScaler {
         let matrix = Self.matrix(frame.colorspace)
         context = sws_getCachedContext(context, frame.width, frame.height, format,
                                        Int32(width), Int32(height), AV_PIX_FMT_RGB24,
-                                       filter, nil, nil, nil)
+                                       filter | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT,
+                                       nil, nil, nil)
         guard context != nil else {
             let name = av_get_pix_fmt_name(format).map { String(cString: $0) } ?? "unknown"
             throw MediaError(path: path, code: "decode-failed",

@@ -106,7 +106,7 @@ final class VideoDecoder {
         let none = amss_av_nopts_value()
         var ticks = frame.pointee.best_effort_timestamp
         if ticks == none { ticks = frame.pointee.pts }
-        if ticks == none { ticks = (previousTicks ?? 0) + (previousTicks == nil ? 0 : period) }
+        if ticks == none { ticks = previousTicks.map { $0 + period } ?? 0 }
         previousTicks = ticks
         if startTicks == nil { startTicks = ticks }
         return ticks - (startTicks ?? 0)

@@ -111,7 +111,8 @@ final class VideoInput {
             guard let parameters = format.pointee.streams[i]?.pointee.codecpar else { continue }
             let kind = av_get_media_type_string(parameters.pointee.codec_type)
                 .map { String(cString: $0) } ?? "unknown"
-            kinds.append("\(kind) \(String(cString: avcodec_get_name(parameters.pointee.codec_id)))")
+            let codec = String(cString: avcodec_get_name(parameters.pointee.codec_id))
+            kinds.append("\(kind) \(codec)")
         }
         return kinds.isEmpty ? "none" : kinds.joined(separator: ", ")
     }

@@ -82,15 +82,16 @@ public enum VideoWriter {
         if output.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 {
             context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER
         }
-        let opened = avcodec_open2(context, encoder, nil)
-        var status = opened < 0 ? opened
-            : avcodec_parameters_from_context(stream.pointee.codecpar, context)
-        if status >= 0 { status = 0 }
-        if status < 0 {
+        do {
+            try AVError.check(avcodec_open2(context, encoder, nil), path: path,
+                              code: "encode-failed", call: "avcodec_open2")
+            try AVError.check(avcodec_parameters_from_context(stream.pointee.codecpar, context),
+                              path: path, code: "encode-failed",
+                              call: "avcodec_parameters_from_context")
+        } catch {
             var owned: UnsafeMutablePointer<AVCodecContext>? = context
             avcodec_free_context(&owned)
-            throw AVError.error(path: path, code: "encode-failed", call: "avcodec_open2",
-                                status: status)
+            throw error
         }
         stream.pointee.time_base = context.pointee.time_base
         return Encoder(context: context, stream: stream)

