@@ -35,6 +35,8 @@ public struct PrepSummary: Codable {
     /// Prepared samples per split.
     public let samples: [String: Int]
     public let rejected: Int
+    /// Rejected samples per finding code, e.g. `lfs-pointer` → 2.
+    public let rejectedByCode: [String: Int]
     public let warnings: Int
     public let shardsWritten: Int
     public let shardsReused: Int
@@ -42,6 +44,7 @@ public struct PrepSummary: Codable {
 
     enum CodingKeys: String, CodingKey {
         case cacheFolder = "cache_folder", configKey = "config_key", samples, rejected, warnings
+        case rejectedByCode = "rejected_by_code"
         case shardsWritten = "shards_written", shardsReused = "shards_reused", seconds
     }
 }
@@ -113,6 +116,7 @@ public enum PrepRunner {
             cacheFolder: folder, configKey: key,
             samples: entries.mapValues { $0.reduce(0) { $0 + $1.samples } },
             rejected: rejected.count,
+            rejectedByCode: Dictionary(rejected.map { ($0.code, 1) }, uniquingKeysWith: +),
             warnings: scan.findings.filter { $0.severity == .warning }.count,
             shardsWritten: writer.written, shardsReused: writer.reused,
             seconds: Date().timeIntervalSince(started))

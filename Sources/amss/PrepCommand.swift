@@ -65,7 +65,10 @@ enum PrepCommand {
                             + "%d reused; %.1f s", counts, summary.rejected, summary.warnings,
                             summary.shardsWritten, summary.shardsReused, summary.seconds))
         if summary.rejected > 0 {
-            Output.error("rejected samples are listed in \(summary.cacheFolder)/manifest.json")
+            let codes = summary.rejectedByCode.sorted { $0.key < $1.key }
+                .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            Output.error("rejected: \(codes); each is listed with its path and reason in "
+                         + "\(summary.cacheFolder)/manifest.json")
         }
         if json {
             try? Output.json(summary)
