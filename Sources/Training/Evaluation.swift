@@ -45,8 +45,9 @@ public struct Evaluation: Equatable, Sendable {
         guard classes > 0 else { return 0 }
         var correct = 0
         for (row, label) in labels.enumerated() {
+            let start = row * classes
             var best = 0
-            for k in 1..<classes where logits.data[row * classes + k] > logits.data[row * classes + best] {
+            for k in 1..<classes where logits.data[start + k] > logits.data[start + best] {
                 best = k
             }
             if best == label { correct += 1 }

@@ -17,6 +17,10 @@ public final class Trainer {
     /// The model being trained.
     public let model: AudioVisualModel
 
+    /// Mixed into the seed of the unit samplers ("masker" in ASCII) so that their draws are
+    /// not the model initialisation's.
+    private static let maskerSeedSalt: UInt64 = 0x6D61_736B_6572
+
     private let method: RebalanceMethod
     private let importance: UnitImportance
     private let sampler: UnitSampler
@@ -74,7 +78,7 @@ public final class Trainer {
                             weightDecay: Float(options.weightDecay))
         let masker = MaskedSubnetworkOptimizer(
             method: method, importance: importance, sampler: sampler, compat: options.compat,
-            generator: SeededGenerator(seed: options.seed ^ 0x5EED_0F_4D5C))
+            generator: SeededGenerator(seed: options.seed ^ Self.maskerSeedSalt))
         let estimator = KeepRatioEstimator(temperature: options.temperature, bias: options.bias,
                                            compat: options.compat)
         let trainStream = stream(data.train, training: true)
