@@ -57,7 +57,9 @@ final class MaskingTests: XCTestCase {
 
     /// Every filter has gradient: exactly 32 keep it, unchanged, and they are the recorded ones.
     func testDenseGradientKeepsExactlyTheDrawnFilters() throws {
-        let parameter = convParameter { filter, offset in Float(filter + 1) * 0.001 + Float(offset) }
+        let parameter = convParameter { filter, offset in
+            Float(filter + 1) * 0.001 + Float(offset)
+        }
         let before = parameter.grad
         let group = MaskableGroup(parameter: parameter, modality: 1,
                                   layout: .leadingAxis(unitCount: 64))
