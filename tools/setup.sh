@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(pkg-config make libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
-          libsndfile1-dev libsoxr-dev libfftw3-dev libhdf5-dev libopenblas-dev)
+          libsndfile1-dev libsoxr-dev libfftw3-dev libhdf5-dev libopenblas-dev libssl-dev)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

@@ -18,12 +18,12 @@ final class SHA256Tests: XCTestCase {
 
     func testIncrementalEqualsOneShot() {
         let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-        var pieces = SHA256()
+        let pieces = SHA256()
         pieces.update(bytes[0..<3])
         bytes[3..<130].withUnsafeBytes { pieces.update(buffer: $0) }
         pieces.update(bytes[130...])
         let incremental = pieces.finalize()
-        var whole = SHA256()
+        let whole = SHA256()
         whole.update(bytes)
         XCTAssertEqual(incremental, whole.finalize())
     }
