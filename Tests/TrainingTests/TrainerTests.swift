@@ -143,5 +143,11 @@ final class TrainerTests: XCTestCase {
         bad = options("bad")
         bad.sampler = "greedy"
         XCTAssertThrowsError(try Trainer(data: try SyntheticClips.data(), options: bad))
+        bad = options("bad")
+        bad.unbiased = "exact"
+        XCTAssertThrowsError(try Trainer(data: try SyntheticClips.data(), options: bad))
+        bad = options("bad")
+        bad.batchSize = 0
+        XCTAssertThrowsError(try Trainer(data: try SyntheticClips.data(), options: bad))
     }
 }
