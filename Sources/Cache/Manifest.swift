@@ -18,7 +18,7 @@ public struct ShardEntry: Codable, Equatable {
 }
 
 /// A sample that could not be prepared, with the file and the reason.
-public struct RejectedSample: Codable, Equatable {
+public struct RejectedSample: Codable, Equatable, Error {
     /// The sample id, verbatim.
     public let id: String
     /// The file that failed.
