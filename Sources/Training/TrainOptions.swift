@@ -46,7 +46,7 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     /// Training-time RandomResizedCrop of the frames (scale 0.08–1, ratio 3/4–4/3).
     public var randomResizedCrop = true
     /// Clips held by the training shuffle buffer.
-    public var shuffleBuffer = 512
+    public var shuffleBuffer = 256
 
     /// Options with every default and the given run folder.
     public init(out: String) {

@@ -87,7 +87,8 @@ public final class Trainer {
                             weightDecay: Float(options.weightDecay))
         let masker = MaskedSubnetworkOptimizer(
             method: method, importance: importance, sampler: sampler, compat: options.compat,
-            unbiased: unbiased, generator: SeededGenerator(seed: options.seed ^ Self.maskerSeedSalt))
+            unbiased: unbiased,
+            generator: SeededGenerator(seed: options.seed ^ Self.maskerSeedSalt))
         let estimator = KeepRatioEstimator(temperature: options.temperature, bias: options.bias,
                                            compat: options.compat)
         let trainStream = stream(data.train, training: true)
@@ -108,7 +109,8 @@ public final class Trainer {
             let metrics = EpochMetrics(
                 epoch: epoch, trainLoss: step.loss, trainAcc: step.accuracy,
                 testAcc: test.accuracy, testAccAudio: test.audioAccuracy,
-                testAccVisual: test.visualAccuracy, validAcc: valid?.accuracy,
+                testAccVisual: test.visualAccuracy, testF1: test.macroF1,
+                testMAP: test.meanAveragePrecision, testAUC: test.auc, validAcc: valid?.accuracy,
                 rhoAudio: step.keepRatios[0], rhoVisual: step.keepRatios[1],
                 seconds: Date().timeIntervalSince(started))
             onEpoch(metrics)
