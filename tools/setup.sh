@@ -2,6 +2,9 @@
 # Installs what building and running amss needs on Debian 12 (the -dev packages of the C
 # libraries, pkg-config, make), using sudo when not root, then builds the release binary.
 # Safe to rerun: packages already installed are not touched.
+#   tools/setup.sh          what the product needs
+#   tools/setup.sh --test   also what the test set-up needs (python3 with pip, unzip; the
+#                           real-media builder installs ffmpeg itself)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +15,11 @@ for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
         || missing+=("$package")
 done
+if [ "${1:-}" = "--test" ]; then
+    command -v unzip >/dev/null || missing+=(unzip)
+    command -v python3 >/dev/null || missing+=(python3)
+    python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}" >&2
     sudo=""

@@ -4,8 +4,8 @@
 # CREMA-D-layout folder from them, and runs `swift test` in release with testing enabled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/setup.sh
+tools/setup.sh --test
 tools/fetch_media.sh
-tools/make_crema_real.sh tools/.media/crema-real --with-bad
+python3 tools/make_crema_real.py tools/.media/crema-real --with-bad
 export AMSS_REAL_CREMA="$PWD/tools/.media/crema-real"
 exec swift test -c release -Xswiftc -enable-testing "$@"

@@ -5,8 +5,12 @@ import XCTest
 final class CommandLineTests: XCTestCase {
     /// The `amss` binary built beside the test bundle.
     private var executable: String {
-        let bundle = Bundle(for: CommandLineTests.self).bundleURL.deletingLastPathComponent()
-        return bundle.appendingPathComponent("amss").path
+        let bundle = Bundle(for: CommandLineTests.self).bundleURL
+        let candidates = [bundle, bundle.deletingLastPathComponent()].map {
+            $0.appendingPathComponent("amss").path
+        }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+            ?? candidates[0]
     }
 
     private func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
