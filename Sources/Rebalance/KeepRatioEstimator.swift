@@ -1,5 +1,9 @@
 import Foundation
 
+// LIMITATION: the reference's image–text variant (entropy in bits, no division by H_m, c = 0,
+// logits swapped at the call site) is not reproduced under compat — the trainer here is
+// audio–visual; an image–text trainer would pass T = 0.5 to this estimator.
+
 /// Turns a batch's uni-modal logits and features into one keep ratio per modality.
 ///
 /// For each modality m: `t_m = (s_m + H_Y + c) / H_m / T` and

@@ -12,6 +12,10 @@ import Tensor
 /// `int(N·ρ)` columns, their AMSS+ weight uses the column index where `q` was meant, and their
 /// masks are computed but not applied; AMSS+ re-weights convolution filters only under the
 /// adaptive sampler.
+///
+/// With an `unbiased` design (ours, beyond the reference) the units are drawn by that design
+/// instead of the sampler, and AMSS+ weights kept unit j by `1 / π_j`, its exact inclusion
+/// probability, so that the expected masked gradient is the full gradient.
 public final class MaskedSubnetworkOptimizer<Generator: RandomNumberGenerator> {
     /// Joint (no masking), AMSS or AMSS+.
     public let method: RebalanceMethod
@@ -21,17 +25,20 @@ public final class MaskedSubnetworkOptimizer<Generator: RandomNumberGenerator> {
     public let sampler: UnitSampler
     /// Reproduce the reference implementation's fusion-layer behaviour.
     public let compat: Bool
+    /// A design with exact inclusion probabilities replacing the sampler, or nil.
+    public let unbiased: UnbiasedDesign?
     /// The source of randomness for the samplers.
     public var generator: Generator
 
     /// Makes an optimizer stage.
     public init(method: RebalanceMethod, importance: UnitImportance = .gn,
                 sampler: UnitSampler = .adaptive, compat: Bool = false,
-                generator: Generator) {
+                unbiased: UnbiasedDesign? = nil, generator: Generator) {
         self.method = method
         self.importance = importance
         self.sampler = sampler
         self.compat = compat
+        self.unbiased = unbiased
         self.generator = generator
     }
 
@@ -96,16 +103,19 @@ public final class MaskedSubnetworkOptimizer<Generator: RandomNumberGenerator> {
         }
         let unitSize = valueCount / unitCount
 
-        let gradient = parameter.grad
-        let scores = (0..<unitCount).map { unit in
-            importance.score(gradient: gradient, weight: parameter.value,
-                             range: (unit * unitSize)..<((unit + 1) * unitSize))
-        }
+        let scores = unitScores(parameter, ranges: (0..<unitCount).map { unit in
+            (unit * unitSize)..<((unit + 1) * unitSize)
+        })
         let count = Self.keepCount(unitCount: unitCount, keepRatio: keepRatio, truncating: false)
-        let kept = sampler.select(scores: scores, count: count, using: &generator)
-        let reweights = method == .amssPlus && (!compat || sampler == .adaptive)
-        let weights = reweights ? Self.unbiasingWeights(kept: kept, scores: scores)
+        let (kept, weights): ([Int], [Float])
+        if let design = unbiased {
+            (kept, weights) = draw(design, scores: scores, count: count)
+        } else {
+            kept = sampler.select(scores: scores, count: count, using: &generator)
+            let reweights = method == .amssPlus && (!compat || sampler == .adaptive)
+            weights = reweights ? Self.unbiasingWeights(kept: kept, scores: scores)
                                 : [Float](repeating: 1, count: kept.count)
+        }
 
         var factors = [Float](repeating: 0, count: unitCount)
         for (unit, weight) in zip(kept, weights) { factors[unit] = weight }
@@ -138,18 +148,21 @@ public final class MaskedSubnetworkOptimizer<Generator: RandomNumberGenerator> {
         var masks: [UnitMask] = []
         for row in 0..<rows {
             let first = row * columns + columnStart
-            let gradient = parameter.grad
-            let scores = (0..<columnCount).map { column in
-                importance.score(gradient: gradient, weight: parameter.value,
-                                 range: (first + column)..<(first + column + 1))
-            }
-            let kept = sampler.select(scores: scores, count: count, using: &generator)
+            let scores = unitScores(parameter, ranges: (0..<columnCount).map { column in
+                (first + column)..<(first + column + 1)
+            })
+            let kept: [Int]
             let weights: [Float]
-            if method != .amssPlus {
+            if let design = unbiased {
+                (kept, weights) = draw(design, scores: scores, count: count)
+            } else if method != .amssPlus {
+                kept = sampler.select(scores: scores, count: count, using: &generator)
                 weights = [Float](repeating: 1, count: kept.count)
             } else if compat {
+                kept = sampler.select(scores: scores, count: count, using: &generator)
                 weights = kept.map { Float(1 / (Double($0) + 1 / Double(rows))) }
             } else {
+                kept = sampler.select(scores: scores, count: count, using: &generator)
                 weights = Self.unbiasingWeights(kept: kept, scores: scores)
             }
 
@@ -170,7 +183,26 @@ public final class MaskedSubnetworkOptimizer<Generator: RandomNumberGenerator> {
         return masks
     }
 
+    /// The importance score of each range of the parameter's values (read in place).
+    private func unitScores(_ parameter: Parameter, ranges: [Range<Int>]) -> [Double] {
+        parameter.grad.withUnsafeBufferPointer { gradient in
+            parameter.value.withUnsafeBufferPointer { weight in
+                ranges.map { importance.score(gradient: gradient, weight: weight, range: $0) }
+            }
+        }
+    }
+
     // MARK: - Weights
+
+    /// Units drawn by an exact design; weights `1 / π_j` for AMSS+, 1 otherwise.
+    private func draw(_ design: UnbiasedDesign, scores: [Double],
+                      count: Int) -> ([Int], [Float]) {
+        let (kept, probabilities) = design.select(scores: scores, count: count,
+                                                  using: &generator)
+        let weights = method == .amssPlus ? probabilities.map { Float(1 / $0) }
+                                          : [Float](repeating: 1, count: kept.count)
+        return (kept, weights)
+    }
 
     /// AMSS+ weights `1 / (q_j + 1/N)` with `q = s / Σ s` over the informative scores.
     ///

@@ -25,10 +25,12 @@ public enum UnitImportance: String, Codable, CaseIterable, Sendable {
     /// The score of a contiguous slice of a gradient and its weights.
     ///
     /// - Parameters:
-    ///   - gradient: the full gradient array of the parameter.
-    ///   - weight: the full value array of the parameter (same size).
+    ///   - gradient: the full gradient of the parameter (an array or a buffer).
+    ///   - weight: the full values of the parameter (same size).
     ///   - range: the indices that make up the unit.
-    public func score(gradient: [Float], weight: [Float], range: Range<Int>) -> Double {
+    public func score<Values: RandomAccessCollection>(
+        gradient: Values, weight: Values, range: Range<Int>
+    ) -> Double where Values.Element == Float, Values.Index == Int {
         var gradientSquares = 0.0
         var weightSquares = 0.0
         for index in range {

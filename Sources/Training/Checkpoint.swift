@@ -1,6 +1,10 @@
 import Foundation
 import Models
 
+// LIMITATION: the SGD momentum buffers and the samplers' generator state are not saved, so a
+// checkpoint restores the model for evaluation but does not resume training bit for bit — the
+// best-epoch checkpoint exists to evaluate the selected model.
+
 /// A saved model state: the best epoch's parameters and batch-norm running statistics.
 ///
 /// File format (`best.ckpt`), all integers little-endian:

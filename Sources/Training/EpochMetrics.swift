@@ -14,6 +14,12 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     public var testAccAudio: Double
     /// The accuracy of the visual uni-modal logits on the test split.
     public var testAccVisual: Double
+    /// Macro-F1 (percent) of the fused predictions on the test split.
+    public var testF1: Double
+    /// Mean average precision (percent) of the fused softmax scores on the test split.
+    public var testMAP: Double
+    /// Macro one-vs-rest ROC AUC (percent) of the fused softmax scores on the test split.
+    public var testAUC: Double
     /// The fused accuracy on the validation split, when there is one.
     public var validAcc: Double?
     /// The mean audio keep ratio ρ_a over the epoch's batches.
@@ -30,6 +36,9 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
         case testAcc = "test_acc"
         case testAccAudio = "test_acc_audio"
         case testAccVisual = "test_acc_visual"
+        case testF1 = "test_f1"
+        case testMAP = "test_map"
+        case testAUC = "test_auc"
         case validAcc = "valid_acc"
         case rhoAudio = "rho_audio"
         case rhoVisual = "rho_visual"
@@ -37,7 +46,8 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
 
     /// Makes a record.
     public init(epoch: Int, trainLoss: Double, trainAcc: Double, testAcc: Double,
-                testAccAudio: Double, testAccVisual: Double, validAcc: Double?,
+                testAccAudio: Double, testAccVisual: Double, testF1: Double,
+                testMAP: Double, testAUC: Double, validAcc: Double?,
                 rhoAudio: Double, rhoVisual: Double, seconds: Double) {
         self.epoch = epoch
         self.trainLoss = trainLoss
@@ -45,6 +55,9 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
         self.testAcc = testAcc
         self.testAccAudio = testAccAudio
         self.testAccVisual = testAccVisual
+        self.testF1 = testF1
+        self.testMAP = testMAP
+        self.testAUC = testAUC
         self.validAcc = validAcc
         self.rhoAudio = rhoAudio
         self.rhoVisual = rhoVisual

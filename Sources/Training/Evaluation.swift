@@ -8,6 +8,12 @@ public struct Evaluation: Equatable, Sendable {
     public var audioAccuracy: Double
     /// Accuracy of the visual uni-modal logits.
     public var visualAccuracy: Double
+    /// Macro-F1 of the fused predictions.
+    public var macroF1: Double
+    /// Mean average precision of the fused softmax scores.
+    public var meanAveragePrecision: Double
+    /// Macro one-vs-rest ROC AUC of the fused softmax scores.
+    public var auc: Double
     /// The mean fused cross-entropy.
     public var loss: Double
     /// Clips evaluated.
@@ -20,6 +26,10 @@ public struct Evaluation: Equatable, Sendable {
         var correct = [0, 0, 0]
         var loss = 0.0
         var count = 0
+        var labels: [Int] = []
+        var predictions: [Int] = []
+        var probabilities: [Double] = []
+        var classCount = 0
         while let batch = try epoch.next() {
             let output = model.forward(audio: batch.audio, frames: batch.frames,
                                        framesPerClip: stream.configuration.framesPerClip,
@@ -31,27 +41,42 @@ public struct Evaluation: Equatable, Sendable {
             loss += CrossEntropy.perSample(logits: output.logits, labels: batch.labels)
                 .reduce(0.0) { $0 + Double($1) }
             count += batch.count
+
+            classCount = output.logits.shape.last ?? 0
+            labels += batch.labels
+            predictions += predictedClasses(output.logits)
+            probabilities += ClassificationMetrics.softmax(output.logits.data,
+                                                           classCount: classCount)
         }
         let scale = count > 0 ? 100 / Double(count) : 0
+        let ranking = ClassificationMetrics.ranking(probabilities: probabilities,
+                                                    classCount: classCount, labels: labels)
         return Evaluation(accuracy: Double(correct[0]) * scale,
                           audioAccuracy: Double(correct[1]) * scale,
                           visualAccuracy: Double(correct[2]) * scale,
+                          macroF1: ClassificationMetrics.macroF1(predictions: predictions,
+                                                                 labels: labels),
+                          meanAveragePrecision: ranking.meanAveragePrecision,
+                          auc: ranking.auc,
                           loss: count > 0 ? loss / Double(count) : 0, count: count)
     }
 
-    /// How many rows of `[B, K]` logits have their largest value (first on ties) at the label.
-    public static func correctCount(_ logits: Tensor, labels: [Int]) -> Int {
+    /// The index of the largest value of each row of `[B, K]` logits (first on ties).
+    public static func predictedClasses(_ logits: Tensor) -> [Int] {
         let classes = logits.shape.last ?? 0
-        guard classes > 0 else { return 0 }
-        var correct = 0
-        for (row, label) in labels.enumerated() {
+        guard classes > 0 else { return [] }
+        return (0..<(logits.count / classes)).map { row in
             let start = row * classes
             var best = 0
             for k in 1..<classes where logits.data[start + k] > logits.data[start + best] {
                 best = k
             }
-            if best == label { correct += 1 }
+            return best
         }
-        return correct
+    }
+
+    /// How many rows of `[B, K]` logits have their largest value (first on ties) at the label.
+    public static func correctCount(_ logits: Tensor, labels: [Int]) -> Int {
+        zip(predictedClasses(logits), labels).filter { $0 == $1 }.count
     }
 }

@@ -79,6 +79,10 @@ public enum FrameTransform {
                        height: cropHeight, width: cropWidth)
     }
 
+    // LIMITATION: resized values go straight to Float32; PIL (behind the reference's
+    // torchvision transforms) rounds them to 8 bits first, a difference of at most half a grey
+    // level. The crop is never larger than the output, so no antialiasing filter is needed.
+
     /// Renders one `[H, W, 3]` uint8 frame into `[3, H, W]` normalised floats.
     ///
     /// The crop box is resized back to `H × W` bilinearly (pixel centres at +0.5, edges

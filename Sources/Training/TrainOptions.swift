@@ -41,10 +41,12 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     public var importance = "gn"
     /// Unit sampler: `adaptive`, `topk`, `random` or `bernoulli`.
     public var sampler = "adaptive"
+    /// An exact-probability design replacing the sampler (`poisson` or `systematic`), or nil.
+    public var unbiased: String? = nil
     /// Training-time RandomResizedCrop of the frames (scale 0.08–1, ratio 3/4–4/3).
     public var randomResizedCrop = true
     /// Clips held by the training shuffle buffer.
-    public var shuffleBuffer = 512
+    public var shuffleBuffer = 256
 
     /// Options with every default and the given run folder.
     public init(out: String) {
@@ -53,7 +55,7 @@ public struct TrainOptions: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case method, epochs, width, seed, momentum, temperature, bias, compat, threads, out
-        case importance, sampler
+        case importance, sampler, unbiased
         case batchSize = "batch_size"
         case learningRate = "learning_rate"
         case weightDecay = "weight_decay"
@@ -87,6 +89,7 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         maxBatchesPerEpoch = try c.decodeIfPresent(Int.self, forKey: .maxBatchesPerEpoch)
         importance = try c.decodeIfPresent(String.self, forKey: .importance) ?? importance
         sampler = try c.decodeIfPresent(String.self, forKey: .sampler) ?? sampler
+        unbiased = try c.decodeIfPresent(String.self, forKey: .unbiased)
         randomResizedCrop = try c.decodeIfPresent(Bool.self, forKey: .randomResizedCrop)
             ?? randomResizedCrop
         shuffleBuffer = try c.decodeIfPresent(Int.self, forKey: .shuffleBuffer) ?? shuffleBuffer

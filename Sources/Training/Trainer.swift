@@ -24,6 +24,7 @@ public final class Trainer {
     private let method: RebalanceMethod
     private let importance: UnitImportance
     private let sampler: UnitSampler
+    private let unbiased: UnbiasedDesign?
 
     /// Opens the cache folder and prepares a run.
     ///
@@ -50,6 +51,13 @@ public final class Trainer {
             throw invalid("unknown sampler \(options.sampler) (adaptive, topk, random, "
                           + "bernoulli)")
         }
+        var unbiased: UnbiasedDesign?
+        if let name = options.unbiased {
+            guard let design = UnbiasedDesign(rawValue: name) else {
+                throw invalid("unknown unbiased design \(name) (poisson, systematic)")
+            }
+            unbiased = design
+        }
         guard options.epochs >= 1, options.batchSize >= 1, options.width > 0,
               options.framesPerClip >= 1, options.threads >= 1, !options.out.isEmpty else {
             throw invalid("epochs, batch size, width, frames per clip and threads must be "
@@ -60,6 +68,7 @@ public final class Trainer {
         self.method = method
         self.importance = importance
         self.sampler = sampler
+        self.unbiased = unbiased
         model = AudioVisualModel(classCount: data.classes.count, width: options.width,
                                  seed: options.seed)
     }
@@ -78,6 +87,7 @@ public final class Trainer {
                             weightDecay: Float(options.weightDecay))
         let masker = MaskedSubnetworkOptimizer(
             method: method, importance: importance, sampler: sampler, compat: options.compat,
+            unbiased: unbiased,
             generator: SeededGenerator(seed: options.seed ^ Self.maskerSeedSalt))
         let estimator = KeepRatioEstimator(temperature: options.temperature, bias: options.bias,
                                            compat: options.compat)
@@ -99,7 +109,8 @@ public final class Trainer {
             let metrics = EpochMetrics(
                 epoch: epoch, trainLoss: step.loss, trainAcc: step.accuracy,
                 testAcc: test.accuracy, testAccAudio: test.audioAccuracy,
-                testAccVisual: test.visualAccuracy, validAcc: valid?.accuracy,
+                testAccVisual: test.visualAccuracy, testF1: test.macroF1,
+                testMAP: test.meanAveragePrecision, testAUC: test.auc, validAcc: valid?.accuracy,
                 rhoAudio: step.keepRatios[0], rhoVisual: step.keepRatios[1],
                 seconds: Date().timeIntervalSince(started))
             onEpoch(metrics)

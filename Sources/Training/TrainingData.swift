@@ -55,6 +55,9 @@ public struct TrainingData {
 
     /// Opens the train, valid (if listed) and test splits of a cache folder.
     ///
+    /// A valid split listed without samples counts as absent (the test split then selects the
+    /// best epoch); train and test must hold samples.
+    ///
     /// - Throws: `TrainingError` for a missing or unreadable manifest, a missing or empty
     ///   train or test split, and any shard problem found by `ShardClipSource`.
     public init(cacheFolder: String) throws {
@@ -68,7 +71,9 @@ public struct TrainingData {
 
         func open(_ split: String) throws -> ClipSource? {
             guard let entries = manifest.splits[split] else { return nil }
-            guard entries.reduce(0, { $0 + $1.samples }) > 0 else {
+            let sampleCount = entries.reduce(0) { $0 + $1.samples }
+            if split == "valid" && sampleCount == 0 { return nil }
+            guard sampleCount > 0 else {
                 throw TrainingError(path: Manifest.path(inCacheFolder: cacheFolder),
                                     reason: "split \(split) has no samples")
             }

@@ -31,7 +31,8 @@ final class TrainerTests: XCTestCase {
     /// Four classes (chance 25 %), 192 training clips, 3 epochs at width 1/16. Thresholds:
     /// the last epoch's loss at most half the first's; test accuracy at least 60 %; the visual
     /// uni-modal accuracy (frames carry no class information) at most 40 %; and under AMSS the
-    /// audio keep ratio at least 0.1 below the visual one, averaged over the epochs.
+    /// audio keep ratio at least 0.1 below the visual one, averaged over the epochs; macro-F1
+    /// at least 55, mAP at least 60 and AUC at least 80 (chance: about 25, 25 and 50).
     func testAmssLearnsTheInformativeModalityAndKeepsLessOfIt() throws {
         let (epochs, summary, _) = try train(options("amss"))
         XCTAssertEqual(epochs.map(\.epoch), [1, 2, 3])
@@ -40,6 +41,10 @@ final class TrainerTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(last.testAcc, 60)
         XCTAssertGreaterThanOrEqual(last.testAccAudio, 60)
         XCTAssertLessThanOrEqual(last.testAccVisual, 40)
+        print("last epoch: F1 \(last.testF1), mAP \(last.testMAP), AUC \(last.testAUC)")
+        XCTAssertGreaterThanOrEqual(last.testF1, 55)
+        XCTAssertGreaterThanOrEqual(last.testMAP, 60)
+        XCTAssertGreaterThanOrEqual(last.testAUC, 80)
         let rhoAudio = epochs.map(\.rhoAudio).reduce(0, +) / 3
         let rhoVisual = epochs.map(\.rhoVisual).reduce(0, +) / 3
         XCTAssertLessThanOrEqual(rhoAudio, rhoVisual - 0.1)
@@ -80,7 +85,8 @@ final class TrainerTests: XCTestCase {
         let lines = text.split(separator: "\n")
         XCTAssertEqual(lines.count, 2)
         let keys: Set = ["epoch", "train_loss", "train_acc", "test_acc", "test_acc_audio",
-                         "test_acc_visual", "valid_acc", "rho_audio", "rho_visual", "seconds"]
+                         "test_acc_visual", "test_f1", "test_map", "test_auc", "valid_acc",
+                         "rho_audio", "rho_visual", "seconds"]
         for (index, line) in lines.enumerated() {
             let object = try XCTUnwrap(try JSONSerialization.jsonObject(
                 with: Data(line.utf8)) as? [String: Any])
@@ -142,6 +148,12 @@ final class TrainerTests: XCTestCase {
         }
         bad = options("bad")
         bad.sampler = "greedy"
+        XCTAssertThrowsError(try Trainer(data: try SyntheticClips.data(), options: bad))
+        bad = options("bad")
+        bad.unbiased = "exact"
+        XCTAssertThrowsError(try Trainer(data: try SyntheticClips.data(), options: bad))
+        bad = options("bad")
+        bad.batchSize = 0
         XCTAssertThrowsError(try Trainer(data: try SyntheticClips.data(), options: bad))
     }
 }

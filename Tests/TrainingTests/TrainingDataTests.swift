@@ -43,6 +43,7 @@ final class TrainingDataTests: XCTestCase {
         var splits: [String: [ShardEntry]] = [
             "train": [try writeShard(Array(train[0..<30]), to: folder + "/train-0.h5"),
                       try writeShard(Array(train[30...]), to: folder + "/train-1.h5")],
+            "valid": [],
         ]
         splits["test"] = emptyTest ? [] : [try writeShard(test, to: folder + "/test-0.h5",
                                                           audioShape: testAudioShape,
@@ -59,7 +60,7 @@ final class TrainingDataTests: XCTestCase {
         let data = try TrainingData(cacheFolder: folder)
         XCTAssertEqual(data.classes, ["a", "b", "c", "d"])
         XCTAssertEqual(data.configKey, "k123")
-        XCTAssertNil(data.valid)
+        XCTAssertNil(data.valid, "a valid split without samples counts as absent")
         XCTAssertEqual(data.train.shardSizes, [30, 18])
         XCTAssertEqual(data.train.audioShape, [16, 16])
         XCTAssertEqual(data.train.frameShape, [16, 16])

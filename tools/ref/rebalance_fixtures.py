@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
-"""Reference keep ratios for the masked-subnetwork optimizer (METHOD.md section 2).
+"""Reference values for the masked-subnetwork optimizer and the training metrics.
 
-An independent float64 numpy implementation of the keep-ratio rule, written from the method
-description, used to produce Tests/RebalanceTests/Fixtures/keep_ratios.json.
+1. Keep ratios (METHOD.md section 2): an independent float64 numpy implementation of the rule,
+   written from the method description -> Tests/RebalanceTests/Fixtures/keep_ratios.json.
+   The Swift tests compare s_m, H_m, H_Y, t_m and rho_m at 1e-9 absolute or 1e-5 relative.
+2. Evaluation metrics (METHOD.md section 7): scikit-learn's f1_score (macro),
+   average_precision_score per class and roc_auc_score (macro over one-hot columns) on softmax
+   scores, as the reference evaluation calls them -> Tests/TrainingTests/Fixtures/metrics.json.
 
-    python3 tools/ref/rebalance_fixtures.py [output.json]
+    python3 tools/ref/rebalance_fixtures.py
 
-Requires: numpy (tested with 2.4.6). Inputs are float32 values written exactly; the Swift
-tests compare the statistics s_m, H_m, H_Y, t_m and the ratios rho_m at 1e-9 absolute or 1e-5
-relative.
+Requires: numpy (tested with 2.4.6), scikit-learn (tested with 1.9.1). Inputs are float32
+values written exactly.
 """
 import json
 import math
 import platform
-import sys
 
 import numpy as np
 
@@ -121,9 +123,52 @@ def stats_case(name, s, h, hy, temperature=0.2, bias=0.0, compat=False):
     }
 
 
+def metrics_case(name, rng, samples, classes, duplicates=0, signal=1.0):
+    """Random float32 logits (some rows repeated to create tied scores) and labels."""
+    from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
+    labels = np.arange(samples) % classes
+    rng.shuffle(labels)
+    logits = rng.standard_normal((samples, classes))
+    logits[np.arange(samples), labels] += signal
+    logits = logits.astype(np.float32)
+    for i in range(duplicates):
+        logits[samples - 1 - i] = logits[i]
+    z = logits.astype(np.float64)
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    onehot = np.eye(classes)[labels]
+    predictions = np.argmax(logits, axis=1)
+    ap = [average_precision_score(onehot[:, k], p[:, k]) for k in range(classes)]
+    return {
+        "name": name, "classes": classes, "labels": labels.tolist(),
+        "logits": logits.ravel().tolist(), "predictions": predictions.tolist(),
+        "macro_f1": 100 * f1_score(labels, predictions, average="macro"),
+        "average_precision": ap, "mean_average_precision": 100 * float(np.mean(ap)),
+        "auc": 100 * roc_auc_score(onehot, p, average="macro"),
+        "per_class_auc": [roc_auc_score(onehot[:, k], p[:, k]) for k in range(classes)],
+    }
+
+
+def write_metrics(out):
+    import sklearn
+    rng = np.random.default_rng(7)
+    cases = [
+        metrics_case("six_classes", rng, 60, 6),
+        metrics_case("ties", rng, 40, 4, duplicates=12),
+        metrics_case("weak_signal", rng, 50, 5, signal=0.2),
+        metrics_case("binary", rng, 30, 2, duplicates=4),
+    ]
+    doc = {"generator": "tools/ref/rebalance_fixtures.py", "numpy": np.__version__,
+           "sklearn": sklearn.__version__, "python": platform.python_version(),
+           "cases": cases}
+    with open(out, "w") as handle:
+        json.dump(doc, handle, separators=(",", ":"))
+        handle.write("\n")
+
+
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else \
-        "Tests/RebalanceTests/Fixtures/keep_ratios.json"
+    write_metrics("Tests/TrainingTests/Fixtures/metrics.json")
+    out = "Tests/RebalanceTests/Fixtures/keep_ratios.json"
     rng = np.random.default_rng(20240601)
     skewed = [0, 0, 0, 0, 0, 1, 1, 2, 0, 1, 0, 0]
     batches = [
