@@ -45,8 +45,10 @@ let package = Package(
         .testTarget(name: "CacheTests", dependencies: ["Cache"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Models"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "RebalanceTests", dependencies: ["Rebalance", "Tensor"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Cache", "Models"]),
+        .testTarget(name: "RebalanceTests", dependencies: ["Rebalance", "Tensor"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Cache", "Models"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["Pipeline", "Training", "Datasets", "Cache", "Media"]),
     ]
