@@ -24,7 +24,8 @@ public final class ShardReader {
         }
         file = opened
         do {
-            sampleCount = try ShardReader.extent(file: opened, dataset: "ids", path: path).first ?? 0
+            sampleCount = try ShardReader.extent(file: opened, dataset: "ids", path: path)
+                .first ?? 0
         } catch {
             HDF5.locked { _ = H5Fclose(opened) }
             throw error
@@ -105,7 +106,9 @@ public final class ShardReader {
             let type = HDF5.utf8StringType()
             defer { H5Tclose(type) }
             var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
-            let status = pointers.withUnsafeMutableBytes { H5Aread(attribute, type, $0.baseAddress) }
+            let status = pointers.withUnsafeMutableBytes {
+                H5Aread(attribute, type, $0.baseAddress)
+            }
             try HDF5.check(status, path, "read attribute \(name)")
             let strings = pointers.map { $0.map { String(cString: $0) } ?? "" }
             pointers.withUnsafeMutableBytes { buffer in

@@ -14,7 +14,7 @@ enum DemoCommand {
         training and with AMSS, and prints both results.
           --folder DIR  where the sample goes (default: cache/demo-sample)
           --cache DIR   cache root (default: cache)
-          --epochs N    epochs of each run (default 6)
+          --epochs N    epochs of each run (default 8)
           --width W     encoder width multiplier (default 0.125)
         """
 
@@ -24,7 +24,7 @@ enum DemoCommand {
         if arguments.flag("help") { Output.line(help); return 0 }
         let folder = arguments.options["folder"] ?? "cache/demo-sample"
         let cache = arguments.options["cache"] ?? "cache"
-        let epochs = try arguments.integer("epochs", default: 6, in: 1...1000)
+        let epochs = try arguments.integer("epochs", default: 8, in: 1...1000)
         let width = try arguments.number("width", default: 0.125)
 
         Output.line("== 1. writing a synthetic CREMA-D sample to \(folder)")
@@ -55,7 +55,7 @@ enum DemoCommand {
             options.method = method
             options.epochs = epochs
             options.width = width
-            options.batchSize = 32
+            options.batchSize = 16
             options.stepEpoch = max(1, epochs * 3 / 4)
             results.append((method, try TrainCommand.train(cacheFolder: summary.cacheFolder,
                                                            options: options, quiet: false)))

@@ -57,7 +57,8 @@ final class CremaLayoutTests: XCTestCase {
         try layout.write("VideoFlash/1008_DFA_ANG_XX.flv", text: "just some text\n")
         try layout.write("AudioWAV/1009_DFA_ANG_XX.wav", TemporaryLayout.wav(seconds: 2))
         try FileManager.default.createDirectory(
-            atPath: layout.root + "/Image-01-FPS/1009_DFA_ANG_XX", withIntermediateDirectories: true)
+            atPath: layout.root + "/Image-01-FPS/1009_DFA_ANG_XX",
+            withIntermediateDirectories: true)
         try layout.write("AudioWAV/1010_DFA_ANG_XX.wav", text: "hello, I am text\n")
         try layout.write("Image-01-FPS/1010_DFA_ANG_XX/1.jpg", TemporaryLayout.jpegHeader)
         try layout.write("AudioWAV/1011_DFA_ANG_XX.wav", Data())
@@ -116,14 +117,16 @@ final class CremaLayoutTests: XCTestCase {
         let absent = CremaLayout().scan(root: layout.root + "/nope")
         XCTAssertEqual(absent.findings.map(\.code), ["missing"])
         let empty = scan()
-        XCTAssertEqual(empty.findings.map(\.path), ["annotations/train.csv", "annotations/test.csv"])
+        XCTAssertEqual(empty.findings.map(\.path),
+                       ["annotations/train.csv", "annotations/test.csv"])
     }
 
     func testTruncatedWAVIsAWarningAndStillUsed() throws {
         try layout.write("annotations/train.csv", text: "1001_DFA_ANG_XX,ANG\n")
         try layout.write("annotations/test.csv", text: "1002_DFA_ANG_XX,ANG\n")
         try layout.addClip("1002_DFA_ANG_XX")
-        try layout.write("AudioWAV/1001_DFA_ANG_XX.wav", TemporaryLayout.wav(seconds: 2).prefix(30_000))
+        try layout.write("AudioWAV/1001_DFA_ANG_XX.wav",
+                         TemporaryLayout.wav(seconds: 2).prefix(30_000))
         try layout.write("Image-01-FPS/1001_DFA_ANG_XX/1.jpg", TemporaryLayout.jpegHeader)
         let result = scan()
         XCTAssertEqual(codes(result, id: "1001_DFA_ANG_XX"), ["truncated"])
