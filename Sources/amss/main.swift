@@ -9,7 +9,9 @@ let usage = """
       prep <dataset> <root>       prepare HDF5 feature shards and a manifest under cache/
       train <cache-folder>        train on prepared shards (joint, AMSS, AMSS+)
       demo                        make a small synthetic CREMA-D sample, prep it, train on it
+      tokenize --vocab FILE       BERT WordPiece ids of each stdin line (as HF's BertTokenizer)
       bench prep <root>           time `amss prep` against tools/bench/prep.py on one layout
+      bench tokenize              time `amss tokenize` against HF tokenizers and the Python one
     """
 
 let words = Array(CommandLine.arguments.dropFirst())
@@ -19,6 +21,7 @@ let commands: [String: ([String]) throws -> Int32] = [
     "train": TrainCommand.run,
     "demo": DemoCommand.run,
     "bench": BenchCommand.run,
+    "tokenize": TokenizeCommand.run,
 ]
 
 do {
