@@ -1,15 +1,38 @@
+/// One slot of a `HashedTokenTable`: the key's first 8 bytes inline, so that most lookups read
+/// one cache line.
+struct TokenSlot: Sendable {
+    /// The first (up to) 8 key bytes, little-endian, zero-padded.
+    var prefix: UInt64
+    /// The token id.
+    var id: Int32
+    /// The key length in bytes, or `UInt16.max` for an empty slot.
+    var length: UInt16
+    /// The top 16 bits of the key's hash.
+    var tag: UInt16
+
+    /// The empty slot.
+    static let empty = TokenSlot(prefix: 0, id: -1, length: UInt16.max, tag: 0)
+
+    /// The first `min(count, 8)` bytes at `key`, little-endian, zero-padded.
+    @inline(__always)
+    static func prefix(_ key: UnsafePointer<UInt8>, count: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for index in 0..<min(count, 8) { value |= UInt64(key[index]) << (8 * UInt64(index)) }
+        return value
+    }
+}
+
 /// An open-addressing hash table from token bytes to ids, over a vocabulary's byte storage.
 ///
-/// Each slot packs a 32-bit hash tag and the id; a lookup compares bytes only when the tag
-/// matches. The hash is FNV-1a over the key bytes followed by a 64-bit mixer, so that word
-/// piece matching can hash every prefix of a word in one pass (`HashedTokenTable.step`).
+/// Each slot holds the id, the key length, a 16-bit hash tag and the first 8 key bytes; only
+/// keys longer than 8 bytes need the vocabulary storage to be compared. The hash is FNV-1a over
+/// the key bytes followed by a 64-bit mixer, so that word-piece matching can hash every prefix
+/// of a word in one pass (`HashedTokenTable.step`).
 struct HashedTokenTable: Sendable {
     /// The FNV-1a offset basis.
     static let seed: UInt64 = 0xCBF2_9CE4_8422_2325
-    private static let empty = UInt64.max
-
-    /// The slots: `tag << 32 | id`, or `empty`.
-    private(set) var slots: [UInt64]
+    /// The slots.
+    private(set) var slots: [TokenSlot]
     /// `slots.count - 1` (a power of two minus one).
     let mask: Int
     /// How many leading bytes of a token are not part of its key (2 for `##`, else 0).
@@ -21,18 +44,20 @@ struct HashedTokenTable: Sendable {
     init(bytes: [UInt8], offsets: [Int32], skip: Int) {
         self.skip = skip
         let tokenCount = offsets.count - 1
+        let ids = (0..<tokenCount).filter { id in
+            let start = Int(offsets[id])
+            let length = Int(offsets[id + 1]) - start
+            return skip == 0 || (length >= 2 && bytes[start] == 0x23 && bytes[start + 1] == 0x23)
+        }
         var size = 16
-        while size < tokenCount * 2 { size <<= 1 }
+        while size < ids.count * 2 { size <<= 1 }
         mask = size - 1
-        slots = [UInt64](repeating: Self.empty, count: size)
+        slots = [TokenSlot](repeating: .empty, count: size)
         bytes.withUnsafeBufferPointer { all in
             offsets.withUnsafeBufferPointer { starts in
-                for id in 0..<tokenCount {
+                for id in ids {
                     let start = Int(starts[id])
                     let length = Int(starts[id + 1]) - start
-                    if skip == 2, length < 2 || all[start] != 0x23 || all[start + 1] != 0x23 {
-                        continue
-                    }
                     insert(id: Int32(id), all.baseAddress.map { $0 + start + skip },
                            count: length - skip, all: all, starts: starts)
                 }
@@ -68,27 +93,27 @@ struct HashedTokenTable: Sendable {
                                  all: UnsafeBufferPointer<UInt8>,
                                  starts: UnsafeBufferPointer<Int32>) {
         let hashed = Self.hash(key, count: count)
-        let tag = hashed >> 32
+        let prefix = key.map { TokenSlot.prefix($0, count: count) } ?? 0
+        let slot = TokenSlot(prefix: prefix, id: id, length: UInt16(min(count, 0xFFFE)),
+                             tag: UInt16(truncatingIfNeeded: hashed >> 48))
         var index = Int(truncatingIfNeeded: hashed) & mask
-        while slots[index] != Self.empty {
-            let slot = slots[index]
-            if slot >> 32 == tag {
-                let other = Int(Int32(truncatingIfNeeded: slot))
-                let start = Int(starts[other]) + skip
-                let length = Int(starts[other + 1]) - start
-                if length == count, Self.equal(key, all.baseAddress.map { $0 + start }, count) {
-                    slots[index] = tag << 32 | UInt64(UInt32(bitPattern: id))
+        while slots[index].length != TokenSlot.empty.length {
+            let other = slots[index]
+            if other.tag == slot.tag, other.length == slot.length, other.prefix == prefix {
+                let start = Int(starts[Int(other.id)]) + skip
+                if Self.equal(key, all.baseAddress.map { $0 + start }, count) {
+                    slots[index] = slot
                     return
                 }
             }
             index = (index + 1) & mask
         }
-        slots[index] = tag << 32 | UInt64(UInt32(bitPattern: id))
+        slots[index] = slot
         longestKey = max(longestKey, count)
     }
 
     /// A pointer view over this table and the vocabulary storage it indexes.
-    func view(_ slots: UnsafeBufferPointer<UInt64>, _ bytes: UnsafeBufferPointer<UInt8>,
+    func view(_ slots: UnsafeBufferPointer<TokenSlot>, _ bytes: UnsafeBufferPointer<UInt8>,
               _ starts: UnsafeBufferPointer<Int32>) -> TokenTableView? {
         guard let slotBase = slots.baseAddress, let byteBase = bytes.baseAddress,
               let startBase = starts.baseAddress else { return nil }
@@ -109,27 +134,27 @@ struct HashedTokenTable: Sendable {
 
 /// A borrowed, pointer-based view of one `HashedTokenTable` for the hot lookup loop.
 struct TokenTableView {
-    let slots: UnsafePointer<UInt64>
+    let slots: UnsafePointer<TokenSlot>
     let mask: Int
     let skip: Int
     let longestKey: Int
     let bytes: UnsafePointer<UInt8>
     let starts: UnsafePointer<Int32>
 
-    /// The id whose key is `key[0..<count]`, given the finished hash of those bytes.
+    /// The id whose key is `key[0..<count]`, given the finished hash of those bytes and
+    /// their `TokenSlot.prefix`.
     @inline(__always)
-    func find(_ key: UnsafePointer<UInt8>, count: Int, hash: UInt64) -> Int32? {
-        let tag = hash >> 32
+    func find(_ key: UnsafePointer<UInt8>, count: Int, hash: UInt64, prefix: UInt64) -> Int32? {
+        let tag = UInt16(truncatingIfNeeded: hash >> 48)
         var index = Int(truncatingIfNeeded: hash) & mask
         while true {
             let slot = slots[index]
-            if slot == UInt64.max { return nil }
-            if slot >> 32 == tag {
-                let id = Int32(truncatingIfNeeded: slot)
-                let start = Int(starts[Int(id)]) + skip
-                if Int(starts[Int(id) + 1]) - start == count,
-                   HashedTokenTable.equal(key, bytes + start, count) {
-                    return id
+            if slot.length == TokenSlot.empty.length { return nil }
+            if slot.tag == tag, Int(slot.length) == count, slot.prefix == prefix {
+                if count <= 8 { return slot.id }
+                let start = Int(starts[Int(slot.id)]) + skip
+                if HashedTokenTable.equal(key + 8, bytes + start + 8, count - 8) {
+                    return slot.id
                 }
             }
             index = (index + 1) & mask

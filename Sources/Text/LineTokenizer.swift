@@ -31,7 +31,7 @@ public struct LineTokenizer {
     private let format: Format
     private let chunkSize: Int
     private var pieces: [Int32] = []
-    private var output: [UInt8] = []
+    private let output = ByteBuffer()
 
     /// A line tokenizer; `maxLength` nil means no truncation and no padding.
     ///
@@ -43,7 +43,6 @@ public struct LineTokenizer {
         self.maxLength = maxLength
         self.format = format
         self.chunkSize = max(1, chunkSize)
-        output.reserveCapacity(self.chunkSize + 4096)
     }
 
     /// Reads `input` to its end and writes the ids of every line to `output`.
@@ -114,49 +113,36 @@ public struct LineTokenizer {
         pieces.removeAll(keepingCapacity: true)
         tokenizer.appendPieceIDs(utf8: text, to: &pieces)
         let vocabulary = tokenizer.vocabulary
-        var written = 0
+        let specials = layout == .huggingFace
+        let kept: Int
+        switch layout {
+        case .huggingFace:
+            kept = maxLength.map { min(pieces.count, max($0 - 2, 0)) } ?? pieces.count
+        case .reference:
+            kept = maxLength.map { min(pieces.count, max($0, 0)) } ?? pieces.count
+        }
+        let total = max(kept + (specials ? 2 : 0), maxLength ?? 0)
+        output.reserve(total * 12 + 3)
         let separator: UInt8 = format == .json ? 0x2C : 0x20
         if format == .json { output.append(0x5B) }
 
+        var written = 0
         func put(_ id: Int32) {
             if written > 0 { output.append(separator) }
-            Self.appendDecimal(id, to: &output)
+            output.appendDecimal(id)
             written += 1
         }
-
-        switch layout {
-        case .huggingFace:
-            let kept = maxLength.map { min(pieces.count, max($0 - 2, 0)) } ?? pieces.count
-            put(vocabulary.classID)
-            for id in pieces.prefix(kept) { put(id) }
-            put(vocabulary.separatorID)
-            if let maxLength { while written < maxLength { put(vocabulary.paddingID) } }
-        case .reference:
-            let kept = maxLength.map { min(pieces.count, max($0, 0)) } ?? pieces.count
-            for id in pieces.prefix(kept) { put(id) }
-            if let maxLength { while written < maxLength { put(0) } }
+        if specials { put(vocabulary.classID) }
+        pieces.withUnsafeBufferPointer { ids in
+            for index in 0..<kept { put(ids[index]) }
         }
+        if specials { put(vocabulary.separatorID) }
+        let padding = specials ? vocabulary.paddingID : 0
+        while written < total { put(padding) }
         if format == .json { output.append(0x5D) }
         output.append(0x0A)
         summary.lines += 1
         summary.ids += written
-    }
-
-    /// Appends the decimal digits of a non-negative id.
-    @inline(__always)
-    private static func appendDecimal(_ id: Int32, to bytes: inout [UInt8]) {
-        var value = UInt32(bitPattern: id)
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { raw in
-            repeat {
-                raw[9 - count] = UInt8(0x30 + value % 10)
-                value /= 10
-                count += 1
-            } while value > 0
-            bytes.append(contentsOf: raw[(10 - count)...])
-        }
     }
 
     /// `read(2)` into `buffer[offset...]`, retried on EINTR; 0 at the end of the stream.
@@ -174,13 +160,10 @@ public struct LineTokenizer {
     }
 
     /// Writes and empties the output buffer with `write(2)`, retried on EINTR and short writes.
-    private mutating func flush(_ descriptor: Int32, name: String) throws(TextError) {
+    private func flush(_ descriptor: Int32, name: String) throws(TextError) {
         var done = 0
         while done < output.count {
-            let count = output.withUnsafeBufferPointer { all -> Int in
-                guard let base = all.baseAddress else { return 0 }
-                return Foundation.write(descriptor, base + done, all.count - done)
-            }
+            let count = Foundation.write(descriptor, output.start + done, output.count - done)
             if count > 0 {
                 done += count
             } else if count < 0, errno == EINTR {
@@ -190,6 +173,59 @@ public struct LineTokenizer {
                                 reason: "cannot write: " + String(cString: strerror(errno)))
             }
         }
-        output.removeAll(keepingCapacity: true)
+        output.count = 0
+    }
+}
+
+/// A growable byte buffer written through a pointer (no per-byte bounds or uniqueness checks).
+private final class ByteBuffer {
+    private(set) var start: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// The bytes in use.
+    var count = 0
+
+    init(capacity: Int = 1 << 16) {
+        self.capacity = capacity
+        start = .allocate(capacity: capacity)
+    }
+
+    deinit { start.deallocate() }
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always)
+    func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        let grown = max(capacity * 2, count + extra)
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        bigger.update(from: start, count: count)
+        start.deallocate()
+        start = bigger
+        capacity = grown
+    }
+
+    /// Appends one byte (room reserved before).
+    @inline(__always)
+    func append(_ byte: UInt8) {
+        start[count] = byte
+        count += 1
+    }
+
+    /// Appends the decimal digits of a non-negative id (room for 10 bytes reserved before).
+    @inline(__always)
+    func appendDecimal(_ id: Int32) {
+        var value = UInt32(bitPattern: id)
+        var digits = 1
+        var scale: UInt32 = 10
+        while digits < 10, value >= scale {
+            digits += 1
+            scale = scale &* 10
+        }
+        var position = count + digits - 1
+        repeat {
+            start[position] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
+            value /= 10
+            position -= 1
+        } while value > 0
+        count += digits
     }
 }

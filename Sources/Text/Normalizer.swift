@@ -69,7 +69,7 @@ enum Normalizer {
             output.append(leadingBase + index / (vowelCount * trailingCount))
             output.append(vowelBase + (index % (vowelCount * trailingCount)) / trailingCount)
             if index % trailingCount != 0 { output.append(trailingBase + index % trailingCount) }
-        } else if let parts = data.decomposition[scalar] {
+        } else if let parts = UnicodeMappings.shared.decomposition[scalar] {
             for part in parts { appendDecomposition(of: part, to: &output, data) }
         } else {
             output.append(scalar)
@@ -105,6 +105,6 @@ enum Normalizer {
            second > trailingBase, second < trailingBase + trailingCount {
             return first + (second - trailingBase)
         }
-        return data.composition[UInt64(first) << 32 | UInt64(second)]
+        return UnicodeMappings.shared.composition[UInt64(first) << 32 | UInt64(second)]
     }
 }

@@ -1,10 +1,10 @@
 import Foundation
 
-/// The generated Unicode tables, decoded once into lookup structures.
+/// The character classes and combining classes of the generated tables, decoded once.
 ///
-/// Character classes and combining classes sit in a two-stage table (256 code points per block,
-/// identical blocks shared); case mappings and decompositions, which only non-ASCII words reach,
-/// are dictionaries.
+/// A two-stage table: one block number per 256 code points, and the distinct blocks of 256
+/// packed `ScalarProperties` values. Decoding fills about 90 blocks from runs, well under a
+/// millisecond. Case mappings and decompositions are in `UnicodeMappings`.
 final class UnicodeData: Sendable {
     /// The tables of `UnicodeTables`, decoded on first use.
     static let shared = UnicodeData()
@@ -13,34 +13,48 @@ final class UnicodeData: Sendable {
     private let blockIndex: [UInt16]
     /// The distinct blocks, 256 entries each.
     private let blocks: [UInt32]
-    /// `str.lower()` where it is not the identity (U+03A3 excepted).
-    let lowercase: [UInt32: [UInt32]]
-    /// One-level canonical decompositions (Hangul syllables excepted).
-    let decomposition: [UInt32: [UInt32]]
-    /// Primary composites by `first << 32 | second` (Hangul excepted).
-    let composition: [UInt64: UInt32]
 
     private init() {
-        let flagRuns = Self.runs(UnicodeTables.flags, width: 2)
-        let classRuns = Self.runs(UnicodeTables.ccc, width: 1)
-        (blockIndex, blocks) = Self.blockTable(flagRuns: flagRuns, classRuns: classRuns)
-
-        var lowercase: [UInt32: [UInt32]] = [:]
-        Self.entries(UnicodeTables.lower, hasFlag: false) { scalar, mapping, _ in
-            lowercase[scalar] = mapping
-        }
-        self.lowercase = lowercase
-
-        var decomposition: [UInt32: [UInt32]] = [:]
-        var composition: [UInt64: UInt32] = [:]
-        Self.entries(UnicodeTables.decompositions, hasFlag: true) { scalar, mapping, composes in
-            decomposition[scalar] = mapping
-            if composes, mapping.count == 2 {
-                composition[UInt64(mapping[0]) << 32 | UInt64(mapping[1])] = scalar
+        var blocks: [UInt32] = []
+        let blockData = Self.bytes(UnicodeTables.blocks)
+        var index = 0
+        while index < blockData.count {
+            let runs = Int(blockData[index]) + 1
+            index += 1
+            var starts: [(offset: Int, value: UInt32)] = []
+            for _ in 0..<runs where index < blockData.count {
+                let offset = Int(blockData[index])
+                index += 1
+                starts.append((offset, Self.varint(blockData, &index)))
+            }
+            let base = blocks.count
+            blocks.append(contentsOf: repeatElement(0, count: 256))
+            for (number, run) in starts.enumerated() {
+                let end = number + 1 < starts.count ? starts[number + 1].offset : 256
+                for offset in run.offset..<max(run.offset, end) {
+                    blocks[base + offset] = run.value
+                }
             }
         }
-        self.decomposition = decomposition
-        self.composition = composition
+
+        var numbers: [UInt16] = []
+        numbers.reserveCapacity(0x110000 >> 8)
+        let indexData = Self.bytes(UnicodeTables.blockIndex)
+        index = 0
+        while index < indexData.count {
+            let repeats = Int(Self.varint(indexData, &index))
+            let number = UInt16(truncatingIfNeeded: Self.varint(indexData, &index))
+            numbers.append(contentsOf: repeatElement(number, count: repeats))
+        }
+        // The generator checks that the runs cover every code point; pad defensively so that
+        // a lookup can never go out of bounds.
+        if numbers.count < 0x110000 >> 8 {
+            numbers.append(contentsOf: repeatElement(0, count: (0x110000 >> 8) - numbers.count))
+        }
+        if blocks.isEmpty { blocks = [UInt32](repeating: 0, count: 256) }
+        let blockCount = UInt16(blocks.count >> 8)
+        blockIndex = numbers.map { $0 < blockCount ? $0 : 0 }
+        self.blocks = blocks
     }
 
     /// The properties of one scalar value (any value below 0x110000).
@@ -50,10 +64,10 @@ final class UnicodeData: Sendable {
         return ScalarProperties(raw: blocks[block << 8 | Int(scalar & 0xFF)])
     }
 
-    // MARK: - Decoding
+    // MARK: - Decoding helpers (shared with UnicodeMappings)
 
     /// The bytes of a base64 blob; the generated text is valid base64 by construction.
-    private static func bytes(_ base64: String) -> [UInt8] {
+    static func bytes(_ base64: String) -> [UInt8] {
         guard let data = Data(base64Encoded: base64, options: .ignoreUnknownCharacters) else {
             return []
         }
@@ -61,7 +75,7 @@ final class UnicodeData: Sendable {
     }
 
     /// Reads a LEB128 varint at `index`, advancing it.
-    private static func varint(_ data: [UInt8], _ index: inout Int) -> UInt32 {
+    static func varint(_ data: [UInt8], _ index: inout Int) -> UInt32 {
         var value: UInt32 = 0
         var shift: UInt32 = 0
         while index < data.count {
@@ -72,81 +86,5 @@ final class UnicodeData: Sendable {
             if byte & 0x80 == 0 { break }
         }
         return value
-    }
-
-    /// Run starts and values of a `[varint delta][value]` stream.
-    private static func runs(_ base64: String, width: Int) -> [(start: UInt32, value: UInt32)] {
-        let data = bytes(base64)
-        var result: [(start: UInt32, value: UInt32)] = []
-        var index = 0
-        var start: UInt32 = 0
-        while index < data.count {
-            start += varint(data, &index)
-            var value: UInt32 = 0
-            for byte in 0..<width where index < data.count {
-                value |= UInt32(data[index]) << (8 * UInt32(byte))
-                index += 1
-            }
-            result.append((start, value))
-        }
-        return result
-    }
-
-    /// Calls `body(scalar, mapping, flag)` for each `[varint delta][u8 n][n varints]([u8])`.
-    private static func entries(_ base64: String, hasFlag: Bool,
-                                _ body: (UInt32, [UInt32], Bool) -> Void) {
-        let data = bytes(base64)
-        var index = 0
-        var scalar: UInt32 = 0
-        while index < data.count {
-            scalar += varint(data, &index)
-            guard index < data.count else { return }
-            let count = Int(data[index])
-            index += 1
-            var mapping: [UInt32] = []
-            mapping.reserveCapacity(count)
-            for _ in 0..<count { mapping.append(varint(data, &index)) }
-            var flag = false
-            if hasFlag, index < data.count {
-                flag = data[index] != 0
-                index += 1
-            }
-            body(scalar, mapping, flag)
-        }
-    }
-
-    /// Merges flag and combining-class runs into a two-stage table with shared blocks.
-    private static func blockTable(flagRuns: [(start: UInt32, value: UInt32)],
-                                   classRuns: [(start: UInt32, value: UInt32)])
-        -> ([UInt16], [UInt32]) {
-        var index: [UInt16] = []
-        var blocks: [UInt32] = []
-        var known: [[UInt32]: UInt16] = [:]
-        var flagRun = 0
-        var classRun = 0
-        var block = [UInt32](repeating: 0, count: 256)
-        for blockNumber in 0..<(0x110000 >> 8) {
-            for offset in 0..<256 {
-                let scalar = UInt32(blockNumber << 8 | offset)
-                while flagRun + 1 < flagRuns.count, flagRuns[flagRun + 1].start <= scalar {
-                    flagRun += 1
-                }
-                while classRun + 1 < classRuns.count, classRuns[classRun + 1].start <= scalar {
-                    classRun += 1
-                }
-                let flags = flagRuns.isEmpty ? 0 : flagRuns[flagRun].value
-                let combining = classRuns.isEmpty ? 0 : classRuns[classRun].value
-                block[offset] = flags | combining << 16
-            }
-            if let number = known[block] {
-                index.append(number)
-            } else {
-                let number = UInt16(blocks.count >> 8)
-                known[block] = number
-                blocks.append(contentsOf: block)
-                index.append(number)
-            }
-        }
-        return (index, blocks)
     }
 }

@@ -166,7 +166,8 @@ public final class Vocabulary: Sendable {
                         guard let view = table.view(slots, storage, starts),
                               let base = padded.baseAddress else { return nil }
                         let hash = HashedTokenTable.hash(base, count: key.count)
-                        return view.find(base, count: key.count, hash: hash)
+                        return view.find(base, count: key.count, hash: hash,
+                                         prefix: TokenSlot.prefix(base, count: key.count))
                     }
                 }
             }

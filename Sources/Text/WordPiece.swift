@@ -49,12 +49,15 @@ enum WordPiece {
                 state = HashedTokenTable.step(state, word[start + offset])
                 hashes[offset] = state
             }
+            let head = TokenSlot.prefix(word + start, count: limit)
             var length = limit
             while length > 0 {
                 let end = start + length
                 if end == count || word[end] & 0xC0 != 0x80 {
                     let hash = HashedTokenTable.finish(hashes[length - 1])
-                    if let id = table.find(word + start, count: length, hash: hash) {
+                    let prefix = length >= 8 ? head : head & ((1 << (8 * UInt64(length))) - 1)
+                    if let id = table.find(word + start, count: length, hash: hash,
+                                           prefix: prefix) {
                         return (id, end)
                     }
                 }

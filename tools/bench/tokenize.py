@@ -18,11 +18,17 @@ the reference's. --json prints one JSON object instead of text.
 
 Pins: tokenizers==0.23.3, transformers==5.25.0 (no torch), Python 3.11.
 """
-import argparse
-import json
 import os
 import sys
-import time
+
+# This file's name shadows the standard library's `tokenize` module (which transformers
+# imports through `inspect`): take this folder off the module path first.
+sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(
+    os.path.abspath(__file__))]
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import time  # noqa: E402
 
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
 os.environ["RAYON_NUM_THREADS"] = "1"

@@ -10,10 +10,12 @@ these tables instead of asking the standard library.
     python3.11 tools/ref/tokenizer_unicode.py --check    # only verify, write nothing
 
 What is written (each blob is base64 of a byte stream; integers are LEB128 varints):
-- flags: runs over all code points, [varint run start delta][u16 little-endian flags], with the
-  bits of `FLAG_BITS` below (deleted by cleaning, whitespace, split point, punctuation, Mn,
-  cased, case-ignorable, CJK ideograph, may change under NFC / NFD / lower).
-- combining classes: runs [varint start delta][u8 class].
+- a two-stage table of one 32-bit value per code point: the flags of `FLAG_BITS` below
+  (deleted by cleaning, whitespace, split point, punctuation, Mn, cased, case-ignorable, CJK
+  ideograph, may change under NFC / NFD / lower) in bits 0-15 and the canonical combining class
+  in bits 16-23. blockIndex gives, for each block of 256 code points, the number of its
+  distinct block (as runs [varint repeat][varint number]); blocks lists the distinct blocks,
+  each as [u8 runs - 1] then [u8 offset][varint value] per run.
 - lower: entries [varint code point delta][u8 n][n varints] = `chr(cp).lower()` where it
   differs (U+03A3 is left out: its Final_Sigma context rule is code).
 - decompositions: entries [varint code point delta][u8 n][n varints][u8 composes] = the one-level
@@ -47,7 +49,8 @@ FLAG_BITS = {
     "cased": 1 << 5,            # Cased (Final_Sigma context)
     "caseIgnorable": 1 << 6,    # Case_Ignorable (Final_Sigma context)
     "cjk": 1 << 7,              # a CJK ideograph that gets spaces around it
-    "nfcMaybe": 1 << 8,         # has a canonical decomposition, ccc != 0, or composes as 2nd
+    "nfcMaybe": 1 << 8,         # NFC_Quick_Check is not Yes (changes, or composes as 2nd)
+                                # or ccc != 0
     "nfdMaybe": 1 << 9,         # has a canonical decomposition or ccc != 0
     "lowerChanges": 1 << 10,    # str.lower() differs, or U+03A3
 }
@@ -166,8 +169,8 @@ def build():
         ccc[cp] = unicodedata.combining(c)
         hangul = SBASE <= cp < SBASE + SCOUNT
         if cp in mappings or hangul or ccc[cp]:
-            value |= FLAG_BITS["nfdMaybe"] | FLAG_BITS["nfcMaybe"]
-        if cp in seconds:
+            value |= FLAG_BITS["nfdMaybe"]
+        if ccc[cp] or cp in seconds or unicodedata.normalize("NFC", c) != c:
             value |= FLAG_BITS["nfcMaybe"]
         lowered = c.lower()
         if lowered != c or cp == CAPITAL_SIGMA:
@@ -176,20 +179,28 @@ def build():
                 lower[cp] = [ord(x) for x in lowered]
         flags[cp] = value
 
-    streams = {"flags": bytearray(), "ccc": bytearray(), "lower": bytearray(),
+    streams = {"blockIndex": bytearray(), "blocks": bytearray(), "lower": bytearray(),
                "decompositions": bytearray()}
-    previous = 0
-    for cp in range(MAX_CP):
-        if cp == 0 or flags[cp] != flags[cp - 1]:
-            varint(cp - previous, streams["flags"])
-            streams["flags"] += flags[cp].to_bytes(2, "little")
-            previous = cp
-    previous = 0
-    for cp in range(MAX_CP):
-        if cp == 0 or ccc[cp] != ccc[cp - 1]:
-            varint(cp - previous, streams["ccc"])
-            streams["ccc"].append(ccc[cp])
-            previous = cp
+    known, numbers = {}, []
+    for block in range(MAX_CP >> 8):
+        values = tuple(flags[cp] | ccc[cp] << 16 for cp in range(block << 8, (block + 1) << 8))
+        if values not in known:
+            known[values] = len(known)
+            runs = [offset for offset in range(256)
+                    if offset == 0 or values[offset] != values[offset - 1]]
+            streams["blocks"].append(len(runs) - 1)
+            for offset in runs:
+                streams["blocks"].append(offset)
+                varint(values[offset], streams["blocks"])
+        numbers.append(known[values])
+    start = 0
+    while start < len(numbers):
+        end = start
+        while end < len(numbers) and numbers[end] == numbers[start]:
+            end += 1
+        varint(end - start, streams["blockIndex"])
+        varint(numbers[start], streams["blockIndex"])
+        start = end
     previous = 0
     for cp in sorted(lower):
         varint(cp - previous, streams["lower"])
@@ -212,8 +223,30 @@ class Tables:
     """The tables decoded back from the byte streams, as the Swift code decodes them."""
 
     def __init__(self, streams):
-        self.flags = self._runs(streams["flags"], 2)
-        self.ccc = self._runs(streams["ccc"], 1)
+        blocks, data, index = [], streams["blocks"], 0
+        while index < len(data):
+            count = data[index] + 1
+            index += 1
+            values = [0] * 256
+            runs = []
+            for _ in range(count):
+                offset = data[index]
+                value, index = read_varint(data, index + 1)
+                runs.append((offset, value))
+            for number, (offset, value) in enumerate(runs):
+                end = runs[number + 1][0] if number + 1 < len(runs) else 256
+                values[offset:end] = [value] * (end - offset)
+            blocks.append(values)
+        packed, data, index = [], streams["blockIndex"], 0
+        while index < len(data):
+            repeat, index = read_varint(data, index)
+            number, index = read_varint(data, index)
+            for _ in range(repeat):
+                packed.extend(blocks[number])
+        if len(packed) != MAX_CP:
+            fail("block index does not cover every code point")
+        self.flags = [value & 0xFFFF for value in packed]
+        self.ccc = [value >> 16 for value in packed]
         self.lower = {}
         data, index, cp = streams["lower"], 0, 0
         while index < len(data):
@@ -241,20 +274,6 @@ class Tables:
                 self.compose[(out[0], out[1])] = cp
             index += 1
             self.mapping[cp] = out
-
-    @staticmethod
-    def _runs(data, width):
-        values = [0] * MAX_CP
-        index, cp, starts = 0, 0, []
-        while index < len(data):
-            delta, index = read_varint(data, index)
-            cp += delta
-            starts.append((cp, int.from_bytes(data[index:index + width], "little")))
-            index += width
-        for number, (start, value) in enumerate(starts):
-            end = starts[number + 1][0] if number + 1 < len(starts) else MAX_CP
-            values[start:end] = [value] * (end - start)
-        return values
 
     def decompose(self, cp, out):
         """Full canonical decomposition of one code point."""
@@ -405,8 +424,8 @@ def swift_source(streams):
         "    /// The Python version that produced them.",
         f"    static let pythonVersion = \"{sys.version.split()[0]}\"",
     ]
-    names = {"flags": "Character-class flags per code point, as runs.",
-             "ccc": "Canonical combining classes, as runs.",
+    names = {"blockIndex": "Block numbers per 256 code points: [varint repeat][varint number].",
+             "blocks": "The distinct blocks: [u8 runs - 1] then [u8 offset][varint value] each.",
              "lower": "Full lower-case mappings that differ from the identity.",
              "decompositions": "One-level canonical decompositions and composition flags."}
     for key, summary in names.items():
