@@ -15,7 +15,7 @@ enum CaseMapping {
                 output.append(scalar >= 0x41 && scalar <= 0x5A ? scalar | 0x20 : scalar)
             } else if scalar == capitalSigma {
                 output.append(isFinalSigma(scalars, at: index, data) ? 0x03C2 : 0x03C3)
-            } else if let mapping = data.lowercase[scalar] {
+            } else if let mapping = UnicodeMappings.shared.lowercase[scalar] {
                 output.append(contentsOf: mapping)
             } else {
                 output.append(scalar)
