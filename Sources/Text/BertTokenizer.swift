@@ -15,6 +15,7 @@ public struct BertTokenizer: Sendable {
     /// The basic tokenizer's switches.
     public let options: TokenizerOptions
     private var basic: BasicTokenizer
+    private var cache = [TokenSlot](repeating: .empty, count: VocabularyLookup.cacheSize)
 
     /// A tokenizer over `vocabulary`.
     public init(vocabulary: Vocabulary, options: TokenizerOptions = TokenizerOptions()) {
@@ -40,12 +41,17 @@ public struct BertTokenizer: Sendable {
     /// Appends the word-piece ids of the UTF-8 bytes `text` to `ids`, without `[CLS]`/`[SEP]`.
     public mutating func appendPieceIDs(utf8 text: UnsafeBufferPointer<UInt8>,
                                         to ids: inout [Int32]) {
-        vocabulary.withLookup { lookup in
-            var sink = IDSink(lookup: lookup)
-            swap(&sink.ids, &ids)
-            splitAtSpecialTokens(text, into: &sink)
-            swap(&sink.ids, &ids)
+        var cache = [TokenSlot]()
+        swap(&cache, &self.cache)
+        cache.withUnsafeMutableBufferPointer { cacheSlots in
+            vocabulary.withLookup(cache: cacheSlots) { lookup in
+                var sink = IDSink(lookup: lookup)
+                swap(&sink.ids, &ids)
+                splitAtSpecialTokens(text, into: &sink)
+                swap(&sink.ids, &ids)
+            }
         }
+        swap(&cache, &self.cache)
     }
 
     /// `text` laid out for a model: specials, truncation and padding as `layout` says.

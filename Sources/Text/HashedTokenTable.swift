@@ -162,7 +162,9 @@ struct TokenTableView {
     }
 }
 
-/// Pointer views of a vocabulary's two tables, for one tokenization call.
+/// Pointer views of a vocabulary's two tables, for one tokenization call, and a small
+/// direct-mapped cache of recent lookups (keys of at most 8 bytes, found or not) that keeps the
+/// frequent words out of the large tables.
 struct VocabularyLookup {
     /// Every token.
     let words: TokenTableView
@@ -172,4 +174,31 @@ struct VocabularyLookup {
     let singleByteIDs: UnsafePointer<Int32>
     /// The id of `[UNK]`.
     let unknownID: Int32
+    /// The cache: `cacheMask + 1` slots; id -1 records a key known to be absent.
+    let cache: UnsafeMutablePointer<TokenSlot>
+    /// The number of cache slots minus one (a power of two minus one).
+    let cacheMask: Int
+
+    /// The number of cache slots a tokenizer keeps.
+    static let cacheSize = 4096
+
+    /// `table.find`, through the cache for keys of at most 8 bytes; `salt` tells the tables
+    /// apart in the cache.
+    @inline(__always)
+    func find(_ table: TokenTableView, salt: UInt64, _ key: UnsafePointer<UInt8>, count: Int,
+              hash: UInt64, prefix: UInt64) -> Int32? {
+        guard count <= 8 else { return table.find(key, count: count, hash: hash, prefix: prefix) }
+        let salted = hash ^ salt
+        let entry = cache + (Int(truncatingIfNeeded: salted >> 20) & cacheMask)
+        let tag = UInt16(truncatingIfNeeded: salted >> 48)
+        if entry.pointee.length == UInt16(count), entry.pointee.prefix == prefix,
+           entry.pointee.tag == tag {
+            let id = entry.pointee.id
+            return id < 0 ? nil : id
+        }
+        let found = table.find(key, count: count, hash: hash, prefix: prefix)
+        entry.pointee = TokenSlot(prefix: prefix, id: found ?? -1, length: UInt16(count),
+                                  tag: tag)
+        return found
+    }
 }

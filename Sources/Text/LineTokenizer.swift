@@ -122,27 +122,23 @@ public struct LineTokenizer {
             kept = maxLength.map { min(pieces.count, max($0, 0)) } ?? pieces.count
         }
         let total = max(kept + (specials ? 2 : 0), maxLength ?? 0)
-        output.reserve(total * 12 + 3)
-        let separator: UInt8 = format == .json ? 0x2C : 0x20
-        if format == .json { output.append(0x5B) }
+        output.reserve(total * 12 + 16)
 
-        var written = 0
-        func put(_ id: Int32) {
-            if written > 0 { output.append(separator) }
-            output.appendDecimal(id)
-            written += 1
-        }
-        if specials { put(vocabulary.classID) }
+        var writer = DecimalWriter(cursor: output.start + output.count,
+                                   separator: format == .json ? 0x2C : 0x20)
+        if format == .json { writer.byte(0x5B) }
+        if specials { writer.put(vocabulary.classID) }
         pieces.withUnsafeBufferPointer { ids in
-            for index in 0..<kept { put(ids[index]) }
+            for index in 0..<kept { writer.put(ids[index]) }
         }
-        if specials { put(vocabulary.separatorID) }
+        if specials { writer.put(vocabulary.separatorID) }
         let padding = specials ? vocabulary.paddingID : 0
-        while written < total { put(padding) }
-        if format == .json { output.append(0x5D) }
-        output.append(0x0A)
+        while writer.written < total { writer.put(padding) }
+        if format == .json { writer.byte(0x5D) }
+        writer.byte(0x0A)
+        output.count = output.start.distance(to: writer.cursor)
         summary.lines += 1
-        summary.ids += written
+        summary.ids += writer.written
     }
 
     /// `read(2)` into `buffer[offset...]`, retried on EINTR; 0 at the end of the stream.
@@ -202,30 +198,46 @@ private final class ByteBuffer {
         start = bigger
         capacity = grown
     }
+}
 
-    /// Appends one byte (room reserved before).
+/// Writes ids as decimal text through a raw cursor (room reserved by the caller).
+private struct DecimalWriter {
+    /// Where the next byte goes.
+    var cursor: UnsafeMutablePointer<UInt8>
+    /// Written between two ids.
+    let separator: UInt8
+    /// Ids written so far.
+    var written = 0
+
+    /// Writes one byte.
     @inline(__always)
-    func append(_ byte: UInt8) {
-        start[count] = byte
-        count += 1
+    mutating func byte(_ value: UInt8) {
+        cursor.pointee = value
+        cursor += 1
     }
 
-    /// Appends the decimal digits of a non-negative id (room for 10 bytes reserved before).
+    /// Writes a separator (except before the first id) and the digits of a non-negative id.
     @inline(__always)
-    func appendDecimal(_ id: Int32) {
+    mutating func put(_ id: Int32) {
+        if written > 0 { byte(separator) }
+        written += 1
         var value = UInt32(bitPattern: id)
+        if value < 10 {
+            byte(UInt8(truncatingIfNeeded: 0x30 + value))
+            return
+        }
         var digits = 1
         var scale: UInt32 = 10
         while digits < 10, value >= scale {
             digits += 1
             scale = scale &* 10
         }
-        var position = count + digits - 1
+        var position = digits - 1
         repeat {
-            start[position] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
+            cursor[position] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
             value /= 10
             position -= 1
         } while value > 0
-        count += digits
+        cursor += digits
     }
 }

@@ -130,9 +130,11 @@ public final class Vocabulary: Sendable {
         return String(decoding: slice, as: UTF8.self)
     }
 
-    /// Calls `body` with pointer views of the two tables and of the one-byte ids.
+    /// Calls `body` with pointer views of the two tables and of the one-byte ids, using
+    /// `cache` (`VocabularyLookup.cacheSize` slots, all `.empty` at first) as lookup cache.
     @inline(__always)
-    func withLookup<R>(_ body: (VocabularyLookup) -> R) -> R {
+    func withLookup<R>(cache: UnsafeMutableBufferPointer<TokenSlot>,
+                       _ body: (VocabularyLookup) -> R) -> R {
         bytes.withUnsafeBufferPointer { storage in
             offsets.withUnsafeBufferPointer { starts in
                 words.slots.withUnsafeBufferPointer { wordSlots in
@@ -143,12 +145,15 @@ public final class Vocabulary: Sendable {
                             guard let wordView = words.view(wordSlots, storage, starts),
                                   let continuationView = continuations.view(
                                     continuationSlots, storage, starts),
-                                  let singleIDs = single.baseAddress else {
-                                preconditionFailure("empty vocabulary storage")
+                                  let singleIDs = single.baseAddress,
+                                  let cacheBase = cache.baseAddress,
+                                  cache.count.nonzeroBitCount == 1 else {
+                                preconditionFailure("empty vocabulary storage or cache")
                             }
                             return body(VocabularyLookup(
                                 words: wordView, continuations: continuationView,
-                                singleByteIDs: singleIDs, unknownID: unknownID))
+                                singleByteIDs: singleIDs, unknownID: unknownID,
+                                cache: cacheBase, cacheMask: cache.count - 1))
                         }
                     }
                 }

@@ -26,8 +26,7 @@ enum WordPiece {
         let mark = ids.count
         var start = 0
         while start < count {
-            let table = start == 0 ? lookup.words : lookup.continuations
-            guard let (id, end) = longestMatch(base, from: start, count: count, table) else {
+            guard let (id, end) = longestMatch(base, from: start, count: count, lookup) else {
                 ids.removeSubrange(mark...)
                 ids.append(lookup.unknownID)
                 return
@@ -37,10 +36,13 @@ enum WordPiece {
         }
     }
 
-    /// The longest token of `table` that `word[start...]` begins with, and where it ends.
+    /// The longest token that `word[start...]` begins with (a `##` token unless `start` is 0),
+    /// and where it ends.
     @inline(__always)
     private static func longestMatch(_ word: UnsafePointer<UInt8>, from start: Int, count: Int,
-                                     _ table: TokenTableView) -> (Int32, Int)? {
+                                     _ lookup: VocabularyLookup) -> (Int32, Int)? {
+        let table = start == 0 ? lookup.words : lookup.continuations
+        let salt: UInt64 = start == 0 ? 0 : 0x9E37_79B9_7F4A_7C15
         let limit = min(count - start, table.longestKey)
         guard limit > 0 else { return nil }
         return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: limit) { hashes in
@@ -56,8 +58,8 @@ enum WordPiece {
                 if end == count || word[end] & 0xC0 != 0x80 {
                     let hash = HashedTokenTable.finish(hashes[length - 1])
                     let prefix = length >= 8 ? head : head & ((1 << (8 * UInt64(length))) - 1)
-                    if let id = table.find(word + start, count: length, hash: hash,
-                                           prefix: prefix) {
+                    if let id = lookup.find(table, salt: salt, word + start, count: length,
+                                            hash: hash, prefix: prefix) {
                         return (id, end)
                     }
                 }

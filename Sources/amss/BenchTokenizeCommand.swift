@@ -11,13 +11,14 @@ enum BenchTokenizeCommand {
         tweets.txt and rotten.txt, 9 066 real texts) with the bert-base-uncased vocabulary
         (default Tests/TextTests/Fixtures/vocab/bert-base-uncased.txt), single-threaded:
           1. this binary's `tokenize` as a whole process (start-up and vocabulary load
-             included), N runs (default 5), median and best wall time;
+             included), N runs (default 5): median wall and median CPU (user + system) time;
           2. the same in-process (LineTokenizer over the corpus, vocabulary load excluded);
           3. SCRIPT (default tools/bench/tokenize.py) with PYTHON (default tools/.venv/bin/python
              if present, else python3): HF tokenizers' encode_batch and the pure-Python
              BertTokenizerLegacy, in-process times, and how many lines of ours and of HF
              tokenizers equal the reference's ids.
-        Prints the times, the throughputs and both ratios (their time / our whole process).
+        Prints the times, the throughputs and both ratios (their time / our whole process), in
+        wall time and in CPU time (on a shared machine CPU time is the steadier of the two).
         """
 
     static func run(_ words: [String]) throws -> Int32 {
@@ -41,21 +42,25 @@ enum BenchTokenizeCommand {
         let ours = scratch + "/amss.ids"
         let executable = (try? FileManager.default.destinationOfSymbolicLink(
             atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var times: [Double] = []
+        var walls: [Double] = []
+        var cpus: [Double] = []
         for _ in 0..<runs {
-            times.append(try timeProcess(executable, ["tokenize", "--vocab", vocabulary],
-                                         input: corpus, output: ours))
+            let timing = try timeProcess(executable, ["tokenize", "--vocab", vocabulary],
+                                         input: corpus, output: ours)
+            walls.append(timing.wall)
+            cpus.append(timing.cpu)
         }
-        times.sort()
-        let median = times[times.count / 2]
-        let inProcess = try timeInProcess(vocabulary: vocabulary, corpus: corpus)
+        let whole = Timing(wall: walls.sorted()[runs / 2], cpu: cpus.sorted()[runs / 2])
+        let (load, inProcess) = try timeInProcess(vocabulary: vocabulary, corpus: corpus)
         let megabytes = Double(size) / 1e6
         Output.line(String(format: "corpus: %@ (%d bytes)", corpus, size))
-        Output.line(String(format: "amss tokenize, whole process: median %.3f s, best %.3f s "
-                           + "of %d runs (%.1f MB/s median)", median, times[0], runs,
-                           megabytes / median))
-        Output.line(String(format: "amss in-process (no start-up, no vocabulary load): "
-                           + "%.3f s (%.1f MB/s)", inProcess, megabytes / inProcess))
+        Output.line(String(format: "amss tokenize, whole process (median of %d): %.3f s wall, "
+                           + "%.3f s CPU (%.1f MB/s wall)", runs, whole.wall, whole.cpu,
+                           megabytes / whole.wall))
+        Output.line(String(format: "amss in-process (no start-up, no vocabulary load): %.3f s "
+                           + "wall, %.3f s CPU (%.1f MB/s wall); vocabulary load %.3f s wall",
+                           inProcess.wall, inProcess.cpu, megabytes / inProcess.wall,
+                           load.wall))
         guard !arguments.flag("skip-python") else { return 0 }
 
         let script = arguments.options["python"] ?? "tools/bench/tokenize.py"
@@ -68,19 +73,22 @@ enum BenchTokenizeCommand {
         let report = try pythonReport(python, [script, "--vocab", vocabulary, "--corpus", corpus,
                                                "--compare", ours, "--json"])
         let lines = report["lines"] as? Int ?? 0
-        let hf = report["hf_encode_s"] as? Double ?? .nan
-        let legacy = report["python_encode_s"] as? Double ?? .nan
-        Output.line(String(format: "HF tokenizers %@ encode_batch, in-process: %.3f s "
-                           + "(%.2f MB/s; vocabulary load %.3f s)",
-                           report["tokenizers"] as? String ?? "?", hf, megabytes / hf,
-                           report["hf_load_s"] as? Double ?? .nan))
-        Output.line(String(format: "Python BertTokenizerLegacy, in-process: %.3f s (%.3f MB/s)",
-                           legacy, megabytes / legacy))
+        let hf = Timing(wall: report["hf_encode_s"] as? Double ?? .nan,
+                        cpu: report["hf_encode_cpu_s"] as? Double ?? .nan)
+        let legacy = Timing(wall: report["python_encode_s"] as? Double ?? .nan,
+                            cpu: report["python_encode_cpu_s"] as? Double ?? .nan)
+        Output.line(String(format: "HF tokenizers %@ encode_batch, in-process: %.3f s wall, "
+                           + "%.3f s CPU (%.2f MB/s wall; vocabulary load %.3f s)",
+                           report["tokenizers"] as? String ?? "?", hf.wall, hf.cpu,
+                           megabytes / hf.wall, report["hf_load_s"] as? Double ?? .nan))
+        Output.line(String(format: "Python BertTokenizerLegacy, in-process: %.3f s wall, %.3f s "
+                           + "CPU (%.3f MB/s wall)", legacy.wall, legacy.cpu,
+                           megabytes / legacy.wall))
         Output.line(String(format: "ratio HF tokenizers in-process / amss whole process: "
-                           + "%.2f× (in-process vs in-process: %.2f×)", hf / median,
-                           hf / inProcess))
-        Output.line(String(format: "ratio Python in-process / amss whole process: %.1f×",
-                           legacy / median))
+                           + "%.2f× wall, %.2f× CPU (in-process vs in-process: %.1f× wall)",
+                           hf.wall / whole.wall, hf.cpu / whole.cpu, hf.wall / inProcess.wall))
+        Output.line(String(format: "ratio Python in-process / amss whole process: %.1f× wall, "
+                           + "%.1f× CPU", legacy.wall / whole.wall, legacy.cpu / whole.cpu))
         Output.line("lines identical to the reference: amss "
                     + "\(report["ours_equal_reference"] as? Int ?? 0)/\(lines), HF tokenizers "
                     + "\(report["hf_equal_reference"] as? Int ?? 0)/\(lines)")
@@ -108,37 +116,47 @@ enum BenchTokenizeCommand {
         return (attributes[.size] as? NSNumber)?.intValue ?? 0
     }
 
-    /// Wall time of one process run with stdin from `input` and stdout to `output`.
+    /// Wall and CPU (user + system) seconds of one process run with stdin from `input` and
+    /// stdout to `output`, from `posix_spawn` to `wait4` (Foundation's `Process` adds polling
+    /// latency).
     private static func timeProcess(_ program: String, _ arguments: [String], input: String,
-                                    output: String) throws -> Double {
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        guard let source = FileHandle(forReadingAtPath: input),
-              let sink = FileHandle(forWritingAtPath: output) else {
-            throw UsageError("cannot open \(input) or \(output)")
+                                    output: String) throws -> Timing {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, input, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output,
+                                         O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+
+        var child: pid_t = 0
+        let started = DispatchTime.now().uptimeNanoseconds
+        let spawned = posix_spawn(&child, program, &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw UsageError("cannot start \(program): " + String(cString: strerror(spawned)))
         }
-        defer {
-            try? source.close()
-            try? sink.close()
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(child, &status, 0, &usage) < 0, errno == EINTR {}
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        guard status == 0 else {
+            throw UsageError("`\(program) \(arguments.joined(separator: " "))` failed "
+                             + "(wait status \(status))")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.standardInput = source
-        process.standardOutput = sink
-        let started = Date()
-        try process.run()
-        process.waitUntilExit()
-        let seconds = Date().timeIntervalSince(started)
-        guard process.terminationStatus == 0 else {
-            throw UsageError("`\(program) \(arguments.joined(separator: " "))` exited with "
-                             + "\(process.terminationStatus)")
-        }
-        return seconds
+        return Timing(wall: seconds, cpu: Timing.seconds(usage.ru_utime)
+                      + Timing.seconds(usage.ru_stime))
     }
 
-    /// Seconds LineTokenizer takes over the corpus in this process, output to /dev/null.
-    private static func timeInProcess(vocabulary path: String, corpus: String) throws -> Double {
+    /// Wall and CPU seconds LineTokenizer takes over the corpus in this process, output to
+    /// /dev/null.
+    private static func timeInProcess(vocabulary path: String,
+                                      corpus: String) throws -> (Timing, Timing) {
+        let loadStarted = DispatchTime.now().uptimeNanoseconds
+        let loadCPU = Timing.processCPU()
         let tokenizer = try BertTokenizer(vocabularyFile: path)
+        let load = Timing(wall: Double(DispatchTime.now().uptimeNanoseconds - loadStarted) / 1e9,
+                          cpu: Timing.processCPU() - loadCPU)
         var lines = LineTokenizer(tokenizer: tokenizer)
         let input = open(corpus, O_RDONLY)
         let output = open("/dev/null", O_WRONLY)
@@ -147,9 +165,11 @@ enum BenchTokenizeCommand {
             close(output)
         }
         guard input >= 0, output >= 0 else { throw UsageError("cannot open \(corpus)") }
-        let started = Date()
+        let started = DispatchTime.now().uptimeNanoseconds
+        let cpu = Timing.processCPU()
         _ = try lines.run(input: input, output: output, inputName: corpus)
-        return Date().timeIntervalSince(started)
+        return (load, Timing(wall: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
+                             cpu: Timing.processCPU() - cpu))
     }
 
     /// Runs the Python script and parses the one JSON object it prints.
@@ -177,5 +197,23 @@ private extension Arguments {
     func positionalCorpora(_ fixtures: String) -> [String] {
         if let one = options["corpus"] { return [one] }
         return [fixtures + "corpus/tweets.txt", fixtures + "corpus/rotten.txt"]
+    }
+}
+
+/// Wall and CPU seconds of one measurement.
+private struct Timing {
+    var wall: Double
+    var cpu: Double
+
+    /// A `timeval` in seconds.
+    static func seconds(_ value: timeval) -> Double {
+        Double(value.tv_sec) + Double(value.tv_usec) / 1e6
+    }
+
+    /// User + system CPU seconds of this process so far (`getrusage`).
+    static func processCPU() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }

