@@ -65,7 +65,8 @@ public final class Conv2D {
         let g = geometry(x.shape)
         precondition(dy.shape == [g.batch, outChannels, g.outHeight, g.outWidth],
                      "gradient shape \(dy.shape) does not match the output")
-        var dx = computesInputGradient ? Tensor(zeros: x.shape) : nil
+        // Every image of dx is written by the kernel (zeroed, then accumulated).
+        var dx = computesInputGradient ? Tensor(shape: x.shape) { _ in } : nil
 
         x.data.withUnsafeBufferPointer { inp in
             dy.data.withUnsafeBufferPointer { gradOut in

@@ -2,10 +2,11 @@ import COpenBLAS
 
 /// Thin wrappers over OpenBLAS's CBLAS interface.
 public enum BLAS {
-    /// Sets the number of threads OpenBLAS uses for every later call
-    /// (calls `openblas_set_num_threads`).
+    /// Sets the number of threads OpenBLAS uses for every later call (calls
+    /// `openblas_set_num_threads`), and the same number for `Parallel`'s own loops.
     public static func setThreads(_ n: Int) {
         openblas_set_num_threads(Int32(max(1, n)))
+        Parallel.workers = n
     }
 
     /// The number of threads OpenBLAS currently uses (calls `openblas_get_num_threads`).

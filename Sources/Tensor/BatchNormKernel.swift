@@ -1,7 +1,7 @@
 /// Batch normalization over the N, H, W axes of an NCHW batch, per channel.
 ///
 /// Shapes: input/output [N, C, H·W] (`plane` = H·W), gamma/beta/mean/invStd [C].
-/// Statistics are accumulated in Float64.
+/// Statistics are accumulated in Float64; channels are split over `Parallel.workers` threads.
 public enum BatchNormKernel {
     /// Training mode, with batch statistics over n = N·H·W values per channel c:
     /// mean_c = Σx/n, var_c = Σ(x − mean_c)²/n (biased), invStd_c = 1/√(var_c + ε),
@@ -15,7 +15,7 @@ public enum BatchNormKernel {
                                gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                batch: Int, channels: Int, plane: Int, epsilon: Float) {
         let n = batch * plane
-        for c in 0..<channels {
+        forEachChannel(channels: channels, work: n) { c in
             var sum = 0.0
             forEachRow(channel: c, batch: batch, channels: channels, plane: plane) { offset in
                 for k in 0..<plane { sum += Double(input[offset + k]) }
@@ -52,7 +52,7 @@ public enum BatchNormKernel {
                                  runningMean: UnsafePointer<Float>,
                                  runningVariance: UnsafePointer<Float>,
                                  batch: Int, channels: Int, plane: Int, epsilon: Float) {
-        for c in 0..<channels {
+        forEachChannel(channels: channels, work: batch * plane) { c in
             let inv = Float(1 / (Double(runningVariance[c]) + Double(epsilon)).squareRoot())
             mean[c] = runningMean[c]
             invStd[c] = inv
@@ -76,7 +76,7 @@ public enum BatchNormKernel {
                                 batch: Int, channels: Int, plane: Int,
                                 batchStatistics: Bool) {
         let n = Double(batch * plane)
-        for c in 0..<channels {
+        forEachChannel(channels: channels, work: batch * plane) { c in
             let mu = mean[c], inv = invStd[c]
             var sumGrad = 0.0, sumGradXHat = 0.0
             forEachRow(channel: c, batch: batch, channels: channels, plane: plane) { offset in
@@ -102,6 +102,15 @@ public enum BatchNormKernel {
                                                   - xHat * meanGradXHat)
                 }
             }
+        }
+    }
+
+    /// Calls `body` for every channel, channels split over `Parallel.workers` threads.
+    @inline(__always)
+    static func forEachChannel(channels: Int, work: Int, _ body: (Int) -> Void) {
+        Parallel.forEachChunk(count: channels,
+                              minimumChunk: max(1, 32_768 / max(1, work))) { range in
+            for c in range { body(c) }
         }
     }
 
