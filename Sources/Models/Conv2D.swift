@@ -18,7 +18,7 @@ public final class Conv2D {
     public let computesInputGradient: Bool
 
     private var input: Tensor?
-    private var columns: [Float] = []
+    private var workspace: [Float] = []
 
     /// Makes a layer with Kaiming-normal (fan-out) filters drawn from `generator`.
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int,
@@ -47,9 +47,9 @@ public final class Conv2D {
         return Tensor(shape: shape) { out in
             x.data.withUnsafeBufferPointer { inp in
                 weight.value.withUnsafeBufferPointer { w in
-                    columns.withUnsafeMutableBufferPointer { cols in
+                    workspace.withUnsafeMutableBufferPointer { scratch in
                         Conv2DKernel.forward(output: pointer(out), input: pointer(inp),
-                                             weight: pointer(w), columns: pointer(cols),
+                                             weight: pointer(w), workspace: pointer(scratch),
                                              geometry: g, outChannels: outChannels)
                     }
                 }
@@ -72,12 +72,12 @@ public final class Conv2D {
             dy.data.withUnsafeBufferPointer { gradOut in
                 weight.value.withUnsafeBufferPointer { w in
                     weight.grad.withUnsafeMutableBufferPointer { dw in
-                        columns.withUnsafeMutableBufferPointer { cols in
+                        workspace.withUnsafeMutableBufferPointer { scratch in
                             withOptionalPointer(&dx) { dinp in
                                 Conv2DKernel.backward(
                                     dInput: dinp, dWeight: pointer(dw),
                                     dOutput: pointer(gradOut), input: pointer(inp),
-                                    weight: pointer(w), columns: pointer(cols),
+                                    weight: pointer(w), workspace: pointer(scratch),
                                     geometry: g, outChannels: outChannels)
                             }
                         }
@@ -95,7 +95,7 @@ public final class Conv2D {
     }
 
     private func reserveWorkspace(_ g: Conv2DGeometry) {
-        let needed = max(1, Conv2DKernel.workspaceCount(g))
-        if columns.count < needed { columns = [Float](repeating: 0, count: needed) }
+        let needed = max(1, Conv2DKernel.workspaceCount(g, outChannels: outChannels))
+        if workspace.count < needed { workspace = [Float](repeating: 0, count: needed) }
     }
 }

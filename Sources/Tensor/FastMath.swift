@@ -28,6 +28,12 @@ enum FastMath {
     /// erf(|x|) = 1 − (a₁t + a₂t² + a₃t³ + a₄t⁴ + a₅t⁵)·e^(−x²), |error| ≤ 1.5e-7; odd in x.
     @inline(__always)
     static func erf(_ x: Float) -> Float {
+        erfAndGaussian(x).erf
+    }
+
+    /// erf(x) as `erf`, together with the e^(−x²) it computes on the way.
+    @inline(__always)
+    static func erfAndGaussian(_ x: Float) -> (erf: Float, gaussian: Float) {
         let magnitude = Swift.abs(x)
         let t = 1 / (1 + 0.327_591_1 * magnitude)
         var poly: Float = 1.061_405_429
@@ -35,7 +41,8 @@ enum FastMath {
         poly = poly * t + 1.421_413_741
         poly = poly * t - 0.284_496_736
         poly = poly * t + 0.254_829_592
-        let value = 1 - poly * t * exp(-magnitude * magnitude)
-        return x < 0 ? -value : value
+        let gaussian = exp(-magnitude * magnitude)
+        let value = 1 - poly * t * gaussian
+        return (x < 0 ? -value : value, gaussian)
     }
 }

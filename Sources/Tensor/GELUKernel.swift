@@ -23,8 +23,10 @@ public enum GELUKernel {
         Parallel.forEachChunk(count: count) { range in
             for k in range {
                 let x = input[k]
-                let cdf = 0.5 * (1 + FastMath.erf(x * 0.707_106_78))
-                let pdf = FastMath.exp(-0.5 * x * x) * 0.398_942_28
+                // erf(x/√2) computes e^(−x²/2) on the way: the Gaussian density up to 1/√(2π).
+                let (erf, gaussian) = FastMath.erfAndGaussian(x * 0.707_106_78)
+                let cdf = 0.5 * (1 + erf)
+                let pdf = gaussian * 0.398_942_28
                 dInput[k] = dOutput[k] * (cdf + x * pdf)
             }
         }

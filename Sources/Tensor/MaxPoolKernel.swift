@@ -25,21 +25,38 @@ public enum MaxPoolKernel {
     static func forwardPlane(output target: UnsafeMutablePointer<Float>,
                              argmax chosen: UnsafeMutablePointer<Int32>,
                              input source: UnsafePointer<Float>, geometry g: Conv2DGeometry) {
-        let outH = g.outHeight, outW = g.outWidth
+        let outH = g.outHeight, outW = g.outWidth, width = g.inWidth
+        let unrolled = g.kernelHeight == 3 && g.kernelWidth == 3
         for oy in 0..<outH {
             let yStart = max(0, oy * g.stride - g.padding)
             let yEnd = min(g.inHeight, oy * g.stride - g.padding + g.kernelHeight)
             for ox in 0..<outW {
                 let xStart = max(0, ox * g.stride - g.padding)
-                let xEnd = min(g.inWidth, ox * g.stride - g.padding + g.kernelWidth)
+                let xEnd = min(width, ox * g.stride - g.padding + g.kernelWidth)
                 var best = -Float.infinity
-                var bestIndex = yStart * g.inWidth + xStart
-                for iy in yStart..<yEnd {
-                    for ix in xStart..<xEnd {
-                        let value = source[iy * g.inWidth + ix]
-                        if value > best || value.isNaN {
-                            best = value
-                            bestIndex = iy * g.inWidth + ix
+                var bestIndex = yStart * width + xStart
+                if unrolled && yEnd - yStart == 3 && xEnd - xStart == 3 {
+                    // Interior 3×3 window: the same row-major scan without bounds.
+                    var index = yStart * width + xStart
+                    for _ in 0..<3 {
+                        for k in index..<(index + 3) {
+                            // Selects rather than branches: comparisons of random data
+                            // mispredict.
+                            let value = source[k]
+                            let better = value > best || value != value
+                            best = better ? value : best
+                            bestIndex = better ? k : bestIndex
+                        }
+                        index += width
+                    }
+                } else {
+                    for iy in yStart..<yEnd {
+                        for ix in xStart..<xEnd {
+                            let value = source[iy * width + ix]
+                            if value > best || value.isNaN {
+                                best = value
+                                bestIndex = iy * width + ix
+                            }
                         }
                     }
                 }

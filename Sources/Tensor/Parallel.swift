@@ -33,4 +33,13 @@ public enum Parallel {
             body((chunk * count / chunks)..<((chunk + 1) * count / chunks))
         }
     }
+
+    /// Runs `body(worker)` for worker = 0..<count, each on its own thread when count > 1.
+    public static func forEachWorker(_ count: Int, _ body: (Int) -> Void) {
+        guard count > 1 else {
+            if count == 1 { body(0) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+    }
 }

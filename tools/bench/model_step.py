@@ -34,9 +34,10 @@ def main():
         audio = torch.randn(batch, 1, 257, 188)
         frames = torch.randn(batch, 3, 224, 224)
         labels = torch.arange(batch) % 6
-        times = []
+        times, cpu = [], []
         for _ in range(args.repeats + 1):
             model.zero_grad(set_to_none=False)
+            cpu_start = time.process_time()
             start = time.perf_counter()
             logits = model(audio, frames, 1)[0]
             loss = F.cross_entropy(logits, labels)
@@ -44,11 +45,15 @@ def main():
             loss.backward()
             end = time.perf_counter()
             times.append(((middle - start) * 1e3, (end - middle) * 1e3))
+            cpu.append((time.process_time() - cpu_start) * 1e3)
         measured = sorted(times[1:], key=lambda t: t[0] + t[1])
         forward, backward = measured[len(measured) // 2]
+        fastest = sum(measured[0])
+        cpu_median = sorted(cpu[1:])[len(cpu[1:]) // 2]
         print(f"torch {torch.__version__} width {width:g} batch {batch} threads "
               f"{args.threads}: forward {forward:.0f} ms, backward {backward:.0f} ms, "
-              f"step {forward + backward:.0f} ms (median of {len(measured)})")
+              f"step {forward + backward:.0f} ms (median of {len(measured)}; fastest "
+              f"{fastest:.0f} ms; CPU {cpu_median:.0f} ms per step)")
 
 
 if __name__ == "__main__":
