@@ -5,7 +5,9 @@ public enum BLAS {
     nonisolated(unsafe) private static var configuredThreads = Int(openblas_get_num_threads())
 
     /// Sets the number of threads OpenBLAS uses for every later call (calls
-    /// `openblas_set_num_threads`), and the same number for `Parallel`'s own loops.
+    /// `openblas_set_num_threads`), and the same number for `Parallel`'s own loops; a batched
+    /// convolution runs its images on that many threads with single-threaded GEMMs instead
+    /// (see `Conv2DKernel`).
     public static func setThreads(_ n: Int) {
         configuredThreads = max(1, n)
         openblas_set_num_threads(Int32(configuredThreads))

@@ -6,8 +6,9 @@
 public enum BatchNormKernel {
     /// Training mode, with batch statistics over n = N·H·W values per channel c:
     /// mean_c = Σx/n, var_c = Σ(x − mean_c)²/n (biased; both from one pass over x),
-    /// invStd_c = 1/√(var_c + ε), out = γ_c·(x − mean_c)·invStd_c + β_c. Writes mean and invStd for `backward`, and the
-    /// unbiased variance var_c·n/(n − 1) (for the running statistics) into `unbiasedVariance`.
+    /// invStd_c = 1/√(var_c + ε), out = γ_c·(x − mean_c)·invStd_c + β_c. Writes mean and
+    /// invStd for `backward`, and the unbiased variance var_c·n/(n − 1) (for the running
+    /// statistics) into `unbiasedVariance`.
     public static func forward(output: UnsafeMutablePointer<Float>,
                                mean: UnsafeMutablePointer<Float>,
                                invStd: UnsafeMutablePointer<Float>,

@@ -9,6 +9,8 @@
 /// spinning between the many small GEMMs. A single image uses OpenBLAS's threads instead.
 /// Results are deterministic for a given worker count (the per-thread weight-gradient partial
 /// sums are added in a fixed order).
+// LIMITATION: the weight gradient's rounding depends on the thread count (each thread sums its
+// own images first) — bit-identical reruns need the same `BLAS.setThreads` value.
 public enum Conv2DKernel {
     /// The scratch size `forward` and `backward` need: per worker thread, a patch matrix
     /// (C·kh·kw · oH·oW), `Im2Col.scratchCount`, and a weight-gradient partial (Cout·C·kh·kw).
