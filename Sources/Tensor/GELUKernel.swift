@@ -1,8 +1,8 @@
 /// The exact (erf) Gaussian error linear unit, elementwise, as PyTorch's default GELU (not
 /// its tanh approximation).
 ///
-/// erf and exp are evaluated by `FastMath` (absolute error ≤ 2e-7 for Φ, about one float32
-/// ulp at 1) so that the loops vectorize; the work is split over `Parallel.workers` threads.
+/// erf and exp are evaluated by `FastMath` (absolute error ≤ 2.5e-7 for Φ, a few float32 ulp
+/// at 1) so that the loops vectorize; the work is split over `Parallel.workers` threads.
 public enum GELUKernel {
     /// out = x·Φ(x) = ½·x·(1 + erf(x/√2)), for `count` values.
     public static func forward(output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
