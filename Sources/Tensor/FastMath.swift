@@ -1,12 +1,12 @@
 /// Branch-free float32 exp and erf that the compiler can vectorize (no library calls).
-enum FastMath {
+public enum FastMath {
     /// e^x for x in about [−87, 88] (clamped), relative error about 2e-7.
     ///
     /// x = n·ln 2 + r with n = round(x/ln 2) (by the 1.5·2²³ rounding trick) and |r| ≤ ln2/2
     /// (ln 2 split in a high and a low part, Cody–Waite); e^r by its degree-7 Taylor polynomial
     /// (truncation below 6e-9) and 2ⁿ built directly from the exponent bits.
     @inline(__always)
-    static func exp(_ x: Float) -> Float {
+    public static func exp(_ x: Float) -> Float {
         let clamped = Swift.min(Swift.max(x, -87), 88)
         let magic: Float = 12_582_912
         let shifted = clamped * 1.442_695_04 + magic
@@ -28,13 +28,13 @@ enum FastMath {
     /// erf(|x|) = 1 − (a₁t + a₂t² + a₃t³ + a₄t⁴ + a₅t⁵)·e^(−x²), |error| ≤ 1.5e-7 (≤ 5e-7
     /// after float32 rounding, worst near |x| = 0.05); odd in x.
     @inline(__always)
-    static func erf(_ x: Float) -> Float {
+    public static func erf(_ x: Float) -> Float {
         erfAndGaussian(x).erf
     }
 
     /// erf(x) as `erf`, together with the e^(−x²) it computes on the way.
     @inline(__always)
-    static func erfAndGaussian(_ x: Float) -> (erf: Float, gaussian: Float) {
+    public static func erfAndGaussian(_ x: Float) -> (erf: Float, gaussian: Float) {
         let magnitude = Swift.abs(x)
         let t = 1 / (1 + 0.327_591_1 * magnitude)
         var poly: Float = 1.061_405_429

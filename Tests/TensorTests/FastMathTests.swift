@@ -1,5 +1,5 @@
 import Foundation
-@testable import Tensor
+import Tensor
 import XCTest
 
 /// The vectorizable exp and erf used by GELU, against the C library in Float64.
