@@ -7,4 +7,6 @@
 static inline unsigned amss_fftw_estimate(void) { return FFTW_ESTIMATE; }
 /// FFTW_MEASURE.
 static inline unsigned amss_fftw_measure(void) { return FFTW_MEASURE; }
+/// The library's version string (a char array that Swift cannot import directly).
+static inline const char *amss_fftwf_version(void) { return fftwf_version; }
 #endif

@@ -22,4 +22,15 @@ static inline int amss_av_time_base(void) { return AV_TIME_BASE; }
 static inline void amss_av_strerror(int code, char *buffer, size_t size) {
     av_strerror(code, buffer, size);
 }
+/// AVERROR_INVALIDDATA as a value.
+static inline int amss_averror_invaliddata(void) { return AVERROR_INVALIDDATA; }
+/// A decoded frame's duration in its time base (AVFrame.duration from libavutil 58 on,
+/// pkt_duration before), or 0 when unknown.
+static inline int64_t amss_frame_duration(const AVFrame *frame) {
+#if LIBAVUTIL_VERSION_MAJOR >= 58
+    return frame->duration;
+#else
+    return frame->pkt_duration;
+#endif
+}
 #endif

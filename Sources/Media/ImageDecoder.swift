@@ -1,0 +1,119 @@
+import CFFmpeg
+import Foundation
+
+/// Decodes single JPEG and PNG files with libavcodec's mjpeg and png decoders; owns one decoder
+/// context per codec (reused from file to file), a packet and a frame.
+final class ImageDecoder {
+    /// The image codecs recognised by their first bytes.
+    enum Kind: CaseIterable {
+        case jpeg
+        case png
+
+        /// The file signature: FF D8 FF (JPEG SOI + marker) or the 8-byte PNG signature.
+        var signature: [UInt8] {
+            switch self {
+            case .jpeg: return [0xFF, 0xD8, 0xFF]
+            case .png: return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+            }
+        }
+
+        /// The libavcodec codec id.
+        var codecID: AVCodecID {
+            switch self {
+            case .jpeg: return AV_CODEC_ID_MJPEG
+            case .png: return AV_CODEC_ID_PNG
+            }
+        }
+    }
+
+    private var contexts: [UnsafeMutablePointer<AVCodecContext>?] = []
+    private var kinds: [Kind] = []
+    private var packet: UnsafeMutablePointer<AVPacket>?
+    private var frame: UnsafeMutablePointer<AVFrame>?
+
+    /// Allocates the packet and frame (av_packet_alloc, av_frame_alloc).
+    init() throws {
+        packet = av_packet_alloc()
+        frame = av_frame_alloc()
+        guard packet != nil, frame != nil else {
+            throw MediaError(path: "", code: "out-of-memory", reason: "cannot allocate a frame")
+        }
+    }
+
+    deinit {
+        for i in contexts.indices { avcodec_free_context(&contexts[i]) }
+        av_frame_free(&frame)
+        av_packet_free(&packet)
+    }
+
+    /// Decodes the image at `path` and hands its frame to `body`
+    /// (avcodec_send_packet, avcodec_receive_frame, avcodec_flush_buffers).
+    ///
+    /// Throws `missing`, `unreadable`, `empty-media`, `lfs-pointer`, `not-image` (neither JPEG
+    /// nor PNG by content) or `decode-failed`.
+    func decode(path: String, _ body: (UnsafeMutablePointer<AVFrame>) throws -> Void) throws {
+        try AVSourceCheck.check(path: path)
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw MediaError(path: path, code: "unreadable",
+                             reason: "cannot read the file: \(error.localizedDescription)")
+        }
+        guard let kind = Kind.allCases.first(where: { bytes.starts(with: $0.signature) }) else {
+            throw MediaError(path: path, code: "not-image",
+                             reason: "neither a JPEG nor a PNG file by its first bytes")
+        }
+        let codec = try context(for: kind, path: path)
+        guard let packet, let frame else { return }
+        defer { avcodec_flush_buffers(codec) }
+
+        try AVError.check(av_new_packet(packet, Int32(bytes.count)), path: path,
+                          code: "out-of-memory", call: "av_new_packet")
+        defer { av_packet_unref(packet) }
+        bytes.withUnsafeBytes { raw in
+            if let source = raw.baseAddress, let target = packet.pointee.data {
+                target.update(from: source.assumingMemoryBound(to: UInt8.self), count: raw.count)
+            }
+        }
+        try AVError.check(avcodec_send_packet(codec, packet), path: path,
+                          code: "decode-failed", call: "avcodec_send_packet")
+
+        var status = avcodec_receive_frame(codec, frame)
+        if status == AVError.again {
+            _ = avcodec_send_packet(codec, nil)
+            status = avcodec_receive_frame(codec, frame)
+        }
+        try AVError.check(status, path: path, code: "decode-failed",
+                          call: "avcodec_receive_frame")
+        defer { av_frame_unref(frame) }
+        try body(frame)
+    }
+
+    // MARK: - Internals
+
+    /// The open decoder for `kind`, made on first use (avcodec_alloc_context3, avcodec_open2).
+    private func context(for kind: Kind, path: String) throws
+        -> UnsafeMutablePointer<AVCodecContext>
+    {
+        if let i = kinds.firstIndex(of: kind), let context = contexts[i] { return context }
+        guard let decoder = avcodec_find_decoder(kind.codecID) else {
+            throw MediaError(path: path, code: "unsupported-codec",
+                             reason: "libavcodec has no \(kind) decoder")
+        }
+        var context = avcodec_alloc_context3(decoder)
+        guard let opened = context else {
+            throw MediaError(path: path, code: "out-of-memory", reason: "cannot allocate decoder")
+        }
+        opened.pointee.thread_count = 1
+        let status = avcodec_open2(opened, decoder, nil)
+        if status < 0 {
+            avcodec_free_context(&context)
+            throw AVError.error(path: path, code: "unsupported-codec", call: "avcodec_open2",
+                                status: status)
+        }
+        kinds.append(kind)
+        contexts.append(opened)
+        return opened
+    }
+}

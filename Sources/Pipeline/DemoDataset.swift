@@ -1,0 +1,145 @@
+import Datasets
+import Foundation
+import Media
+
+/// A small synthetic dataset in the CREMA-D layout, for `amss demo`.
+///
+/// Both modalities carry class signal, audio more than vision: each emotion has its own pitch
+/// (a harmonic tone with vibrato in noise), while the frames show a coloured square whose colour
+/// follows the emotion for 60 % of the clips and is random otherwise. Half of the clips have a
+/// JPEG frame folder, the other half only an FLV video, so both visual paths run. The media are
+/// synthetic; the names, layout and file formats are CREMA-D's.
+public struct DemoDataset {
+    /// Clips per emotion in each split.
+    public var perClass: [String: Int] = ["train": 16, "valid": 4, "test": 8]
+    /// Seed of every random choice, so the sample is the same on every machine.
+    public var seed: UInt64 = 7
+
+    /// Makes the default demo sample description.
+    public init() {}
+
+    /// Writes the sample into `root` (created if needed) and returns the number of clips.
+    @discardableResult
+    public func write(to root: String) throws -> Int {
+        var random = DemoRandom(seed: seed)
+        let manager = FileManager.default
+        for folder in ["annotations", "AudioWAV", "Image-01-FPS", "VideoFlash"] {
+            try manager.createDirectory(atPath: root + "/" + folder,
+                                        withIntermediateDirectories: true)
+        }
+        let sentences = CremaClipName.sentences.sorted()
+        var clip = 0
+        for split in ["train", "valid", "test"] {
+            var rows: [String] = []
+            for repetition in 0..<(perClass[split] ?? 0) {
+                for (label, emotion) in CremaClipName.emotions.enumerated() {
+                    let actor = 1001 + clip % 91
+                    let sentence = sentences[(clip / 91 + repetition) % sentences.count]
+                    let id = String(format: "%04d_%@_%@_XX", actor, sentence, emotion)
+                    clip += 1
+                    rows.append("\(id),\(emotion)")
+                    let seconds = 1.5 + 2.0 * random.unit()
+                    try writeAudio(root: root, id: id, label: label, seconds: seconds,
+                                   random: &random)
+                    try writeVisual(root: root, id: id, label: label, seconds: seconds,
+                                    asVideo: clip % 2 == 0, random: &random)
+                }
+            }
+            let text = rows.joined(separator: "\r\n") + "\r\n"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: "\(root)/annotations/\(split).csv"))
+        }
+        return clip
+    }
+
+    /// A 16 kHz tone at the emotion's pitch with three harmonics, vibrato and noise.
+    private func writeAudio(root: String, id: String, label: Int, seconds: Double,
+                            random: inout DemoRandom) throws {
+        let rate = 16_000
+        let count = Int(seconds * Double(rate))
+        let pitch = 140.0 * pow(1.3, Double(label)) * (0.97 + 0.06 * random.unit())
+        let vibrato = 3 + 4 * random.unit()
+        var phase = 0.0
+        var samples = [Float](repeating: 0, count: count)
+        for index in 0..<count {
+            let time = Double(index) / Double(rate)
+            phase += 2 * Double.pi * pitch * (1 + 0.02 * sin(2 * Double.pi * vibrato * time))
+                / Double(rate)
+            let envelope = min(1, time * 8, (seconds - time) * 8)
+            let tone = sin(phase) + 0.5 * sin(2 * phase) + 0.25 * sin(3 * phase)
+            samples[index] = Float(0.25 * envelope * tone + 0.08 * random.normal())
+        }
+        try AudioFile.writeWAV16(path: "\(root)/AudioWAV/\(id).wav", samples: samples,
+                                 sampleRate: rate)
+    }
+
+    /// One frame per second as JPEGs, or an FLV at 15 fps, of a coloured square drifting over a
+    /// fixed noise background.
+    private func writeVisual(root: String, id: String, label: Int, seconds: Double,
+                             asVideo: Bool, random: inout DemoRandom) throws {
+        let shown = random.unit() < 0.6 ? label : Int(random.unit() * 6) % 6
+        let colour = DemoDataset.palette[shown]
+        let (width, height) = asVideo ? (160, 120) : (224, 224)
+        let fps = asVideo ? 15 : 1
+        let frameCount = max(1, Int(seconds * Double(fps)))
+        let x = Int(random.unit() * Double(width / 2)), y = Int(random.unit() * Double(height / 2))
+        var background = [UInt8](repeating: 0, count: width * height * 3)
+        for index in background.indices {
+            background[index] = UInt8(max(0, min(255, 110 + 50 * (random.unit() - 0.5))))
+        }
+        var frames: [[UInt8]] = []
+        for frame in 0..<frameCount {
+            var pixels = background
+            let left = min(width / 2, x + frame % 8)
+            for row in y..<(y + height / 2) {
+                for column in left..<(left + width / 2) {
+                    for channel in 0..<3 {
+                        let noise = Int(background[(row * width + column) * 3 + channel]) - 110
+                        let value = Int(colour[channel]) + noise
+                        pixels[(row * width + column) * 3 + channel] =
+                            UInt8(max(0, min(255, value)))
+                    }
+                }
+            }
+            frames.append(pixels)
+        }
+        if asVideo {
+            try VideoWriter.writeFLV(path: "\(root)/VideoFlash/\(id).flv", frames: frames,
+                                     width: width, height: height, fps: fps)
+        } else {
+            let folder = "\(root)/Image-01-FPS/\(id)"
+            try FileManager.default.createDirectory(atPath: folder,
+                                                    withIntermediateDirectories: true)
+            for (index, pixels) in frames.enumerated() {
+                try JPEGWriter.write(path: String(format: "%@/%05d.jpg", folder, index),
+                                     rgb: pixels, width: width, height: height, quality: 90)
+            }
+        }
+    }
+
+    private static let palette: [[UInt8]] = [
+        [230, 40, 40], [40, 200, 40], [40, 60, 230], [230, 220, 40], [200, 40, 220], [40, 220, 220],
+    ]
+}
+
+/// SplitMix64 with uniform and normal draws, for reproducible demo media.
+struct DemoRandom {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    /// A uniform double in [0, 1).
+    mutating func unit() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Double(z >> 11) / Double(1 << 53)
+    }
+
+    /// A standard normal draw (Box–Muller).
+    mutating func normal() -> Double {
+        let u = max(unit(), 1e-12), v = unit()
+        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+    }
+}

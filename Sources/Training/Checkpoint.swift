@@ -1,0 +1,211 @@
+import Foundation
+import Models
+
+// LIMITATION: the SGD momentum buffers and the samplers' generator state are not saved, so a
+// checkpoint restores the model for evaluation but does not resume training bit for bit — the
+// best-epoch checkpoint exists to evaluate the selected model.
+
+/// A saved model state: the best epoch's parameters and batch-norm running statistics.
+///
+/// File format (`best.ckpt`), all integers little-endian:
+///
+/// | bytes | content |
+/// |---|---|
+/// | 8 | magic `AMSSCKPT` (ASCII) |
+/// | 4 | format version, UInt32 (1) |
+/// | 8 | header length L in bytes, UInt64 |
+/// | L | header: UTF-8 JSON object (`Checkpoint.Header`) |
+/// | 4·n | tensor values: Float32 little-endian, tensors back to back in header order |
+///
+/// Each header tensor entry gives `name`, `shape`, `offset` and `count` (both in Float32 values
+/// from the start of the value section). Names are the model's parameter names
+/// (`audio.layer1.0.conv1.weight`, `fusion.weight`, …) and buffer names
+/// (`audio.bn1.running_mean`, …). In Python: read 20 bytes, `json.loads` the header, then
+/// `numpy.frombuffer(rest, "<f4")`.
+public struct Checkpoint {
+    /// The file's first eight bytes.
+    public static let magic = Array("AMSSCKPT".utf8)
+    /// The format version this code writes and reads.
+    public static let formatVersion: UInt32 = 1
+
+    /// Where one tensor lies in the value section.
+    public struct TensorEntry: Codable, Equatable {
+        /// The parameter or buffer name.
+        public var name: String
+        /// The logical shape.
+        public var shape: [Int]
+        /// The first value, counted in Float32 values from the start of the value section.
+        public var offset: Int
+        /// The number of values.
+        public var count: Int
+    }
+
+    /// The JSON header.
+    public struct Header: Codable {
+        /// The epoch (from 1) whose state this is.
+        public var epoch: Int
+        /// The selection split (`valid` or `test`).
+        public var selectionSplit: String
+        /// The selection split's accuracy (percent) at that epoch.
+        public var selectionAccuracy: Double
+        /// Class names in index order.
+        public var classes: [String]
+        /// The cache's config key.
+        public var configKey: String
+        /// The run's options.
+        public var options: TrainOptions
+        /// The tensors, in file order.
+        public var tensors: [TensorEntry]
+
+        enum CodingKeys: String, CodingKey {
+            case epoch, classes, options, tensors
+            case selectionSplit = "selection_split"
+            case selectionAccuracy = "selection_accuracy"
+            case configKey = "config_key"
+        }
+    }
+
+    /// The header.
+    public var header: Header
+    /// The tensor values by name.
+    public var values: [String: [Float]]
+
+    /// Captures a model's parameters and running statistics.
+    public init(model: AudioVisualModel, epoch: Int, selectionSplit: String,
+                selectionAccuracy: Double, classes: [String], configKey: String,
+                options: TrainOptions) {
+        var entries: [TensorEntry] = []
+        var values: [String: [Float]] = [:]
+        var offset = 0
+        func add(_ name: String, _ shape: [Int], _ data: [Float]) {
+            entries.append(TensorEntry(name: name, shape: shape, offset: offset,
+                                       count: data.count))
+            values[name] = data
+            offset += data.count
+        }
+        for parameter in model.parameters { add(parameter.name, parameter.shape, parameter.value) }
+        for encoder in [model.audio, model.visual] {
+            for (name, data) in encoder.buffers.sorted(by: { $0.key < $1.key }) {
+                add(name, [data.count], data)
+            }
+        }
+        header = Header(epoch: epoch, selectionSplit: selectionSplit,
+                        selectionAccuracy: selectionAccuracy, classes: classes,
+                        configKey: configKey, options: options, tensors: entries)
+        self.values = values
+    }
+
+    /// Writes the checkpoint to `path` through a temporary file and a rename.
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let headerData = try encoder.encode(header)
+
+        var data = Data(Self.magic)
+        Self.appendInteger(Self.formatVersion, to: &data)
+        Self.appendInteger(UInt64(headerData.count), to: &data)
+        data.append(headerData)
+        for entry in header.tensors {
+            let tensor = values[entry.name] ?? []
+            var bits = tensor.map { $0.bitPattern.littleEndian }
+            bits.withUnsafeMutableBytes { data.append(contentsOf: $0) }
+        }
+
+        let temporary = path + ".tmp"
+        do {
+            try data.write(to: URL(fileURLWithPath: temporary))
+            if FileManager.default.fileExists(atPath: path) {
+                try FileManager.default.removeItem(atPath: path)
+            }
+            try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        } catch {
+            throw TrainingError(path: path, reason: "cannot write checkpoint: \(error)")
+        }
+    }
+
+    /// Reads a checkpoint written by `write(to:)`.
+    ///
+    /// - Throws: `TrainingError` when the file is missing, not a checkpoint, of another format
+    ///   version, or shorter than its header says.
+    public static func read(from path: String) throws -> Checkpoint {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TrainingError(path: path, reason: "no checkpoint file")
+        }
+        let bytes = [UInt8](data)
+        guard bytes.count >= 20, Array(bytes[0..<8]) == magic else {
+            throw TrainingError(path: path, reason: "not an amss checkpoint (magic AMSSCKPT)")
+        }
+        let version = UInt32(littleEndianBytes: bytes[8..<12])
+        guard version == formatVersion else {
+            throw TrainingError(path: path, reason: "checkpoint format \(version), this build "
+                                + "reads \(formatVersion)")
+        }
+        let headerLength = Int(UInt64(littleEndianBytes: bytes[12..<20]))
+        guard headerLength >= 0, 20 + headerLength <= bytes.count else {
+            throw TrainingError(path: path, reason: "header of \(headerLength) bytes runs past "
+                                + "the end of the file")
+        }
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self,
+                                              from: Data(bytes[20..<(20 + headerLength)]))
+        } catch {
+            throw TrainingError(path: path, reason: "unreadable checkpoint header: \(error)")
+        }
+
+        let start = 20 + headerLength
+        var values: [String: [Float]] = [:]
+        for entry in header.tensors {
+            let first = start + 4 * entry.offset
+            let end = first + 4 * entry.count
+            guard entry.offset >= 0, entry.count >= 0, end <= bytes.count else {
+                throw TrainingError(path: path, reason: "tensor \(entry.name) runs past the "
+                                    + "end of the file")
+            }
+            values[entry.name] = stride(from: first, to: end, by: 4).map { position in
+                Float(bitPattern: UInt32(littleEndianBytes: bytes[position..<(position + 4)]))
+            }
+        }
+        return Checkpoint(header: header, values: values)
+    }
+
+    private init(header: Header, values: [String: [Float]]) {
+        self.header = header
+        self.values = values
+    }
+
+    /// Loads the saved parameters and running statistics into `model`.
+    ///
+    /// - Throws: `TrainingError` naming the first parameter that is missing or of another size.
+    public func load(into model: AudioVisualModel, path: String) throws {
+        for parameter in model.parameters {
+            guard let saved = values[parameter.name], saved.count == parameter.count else {
+                throw TrainingError(path: path, reason: "parameter \(parameter.name) is missing "
+                                    + "or not \(parameter.count) values")
+            }
+            parameter.value = saved
+        }
+        do {
+            try model.audio.loadBuffers(values)
+            try model.visual.loadBuffers(values)
+        } catch {
+            throw TrainingError(path: path, reason: "\(error)")
+        }
+    }
+
+    private static func appendInteger<T: FixedWidthInteger>(_ value: T, to data: inout Data) {
+        var little = value.littleEndian
+        withUnsafeBytes(of: &little) { data.append(contentsOf: $0) }
+    }
+}
+
+extension FixedWidthInteger {
+    /// Assembles an integer from its little-endian bytes.
+    init(littleEndianBytes bytes: ArraySlice<UInt8>) {
+        var value: Self = 0
+        for (shift, byte) in bytes.enumerated() {
+            value |= Self(truncatingIfNeeded: byte) << (8 * shift)
+        }
+        self = value
+    }
+}

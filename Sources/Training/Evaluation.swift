@@ -1,0 +1,82 @@
+import Models
+
+/// Accuracies of the fused and uni-modal logits over one split, in percent.
+public struct Evaluation: Equatable, Sendable {
+    /// Fused accuracy.
+    public var accuracy: Double
+    /// Accuracy of the audio uni-modal logits.
+    public var audioAccuracy: Double
+    /// Accuracy of the visual uni-modal logits.
+    public var visualAccuracy: Double
+    /// Macro-F1 of the fused predictions.
+    public var macroF1: Double
+    /// Mean average precision of the fused softmax scores.
+    public var meanAveragePrecision: Double
+    /// Macro one-vs-rest ROC AUC of the fused softmax scores.
+    public var auc: Double
+    /// The mean fused cross-entropy.
+    public var loss: Double
+    /// Clips evaluated.
+    public var count: Int
+
+    /// Runs the model in evaluation mode over every batch of `stream`.
+    public static func run(model: AudioVisualModel, stream: ShardStream) throws -> Evaluation {
+        let epoch = stream.epoch(1)
+        defer { epoch.close() }
+        var correct = [0, 0, 0]
+        var loss = 0.0
+        var count = 0
+        var labels: [Int] = []
+        var predictions: [Int] = []
+        var probabilities: [Double] = []
+        var classCount = 0
+        while let batch = try epoch.next() {
+            let output = model.forward(audio: batch.audio, frames: batch.frames,
+                                       framesPerClip: stream.configuration.framesPerClip,
+                                       training: false)
+            let logits = [output.logits] + output.unimodal
+            for (index, tensor) in logits.enumerated() {
+                correct[index] += Self.correctCount(tensor, labels: batch.labels)
+            }
+            loss += CrossEntropy.perSample(logits: output.logits, labels: batch.labels)
+                .reduce(0.0) { $0 + Double($1) }
+            count += batch.count
+
+            classCount = output.logits.shape.last ?? 0
+            labels += batch.labels
+            predictions += predictedClasses(output.logits)
+            probabilities += ClassificationMetrics.softmax(output.logits.data,
+                                                           classCount: classCount)
+        }
+        let scale = count > 0 ? 100 / Double(count) : 0
+        let ranking = ClassificationMetrics.ranking(probabilities: probabilities,
+                                                    classCount: classCount, labels: labels)
+        return Evaluation(accuracy: Double(correct[0]) * scale,
+                          audioAccuracy: Double(correct[1]) * scale,
+                          visualAccuracy: Double(correct[2]) * scale,
+                          macroF1: ClassificationMetrics.macroF1(predictions: predictions,
+                                                                 labels: labels),
+                          meanAveragePrecision: ranking.meanAveragePrecision,
+                          auc: ranking.auc,
+                          loss: count > 0 ? loss / Double(count) : 0, count: count)
+    }
+
+    /// The index of the largest value of each row of `[B, K]` logits (first on ties).
+    public static func predictedClasses(_ logits: Tensor) -> [Int] {
+        let classes = logits.shape.last ?? 0
+        guard classes > 0 else { return [] }
+        return (0..<(logits.count / classes)).map { row in
+            let start = row * classes
+            var best = 0
+            for k in 1..<classes where logits.data[start + k] > logits.data[start + best] {
+                best = k
+            }
+            return best
+        }
+    }
+
+    /// How many rows of `[B, K]` logits have their largest value (first on ties) at the label.
+    public static func correctCount(_ logits: Tensor, labels: [Int]) -> Int {
+        zip(predictedClasses(logits), labels).filter { $0 == $1 }.count
+    }
+}

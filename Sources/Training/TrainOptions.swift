@@ -1,0 +1,107 @@
+/// Everything that decides a training run; the defaults are the paper's audio–visual settings.
+///
+/// Encoded with snake_case keys (`config.json` of a run); decoding fills every missing key with
+/// its default, so a partial JSON object is a valid configuration.
+public struct TrainOptions: Codable, Equatable, Sendable {
+    /// `joint`, `amss` or `amss+`.
+    public var method: String = "amss"
+    /// Passes over the training split.
+    public var epochs = 80
+    /// Clips per batch.
+    public var batchSize = 64
+    /// The ResNet-18 width multiplier (channels = max(1, round(64·w·2^stage))).
+    public var width = 1.0
+    /// Seeds the model, the data order, the augmentation and the unit samplers.
+    public var seed: UInt64 = 42
+    /// The SGD step size of the first epochs.
+    public var learningRate = 0.01
+    /// The SGD momentum factor.
+    public var momentum = 0.9
+    /// The SGD L2 penalty.
+    public var weightDecay = 1e-4
+    /// StepLR: the learning rate is multiplied by `stepGamma` every `stepEpoch` epochs.
+    public var stepEpoch = 60
+    /// StepLR factor.
+    public var stepGamma = 0.1
+    /// The keep-ratio temperature `T`.
+    public var temperature = 0.2
+    /// Added to every keep ratio before clamping.
+    public var bias = 0.0
+    /// Reproduce the reference implementation (`--compat reference`).
+    public var compat = false
+    /// Frames drawn per clip for the visual encoder.
+    public var framesPerClip = 1
+    /// BLAS threads.
+    public var threads = 2
+    /// Stop each training epoch after this many batches (nil: the whole split).
+    public var maxBatchesPerEpoch: Int? = nil
+    /// The run folder (config, metrics, checkpoint, summary).
+    public var out: String
+    /// Unit importance: `gn`, `gn_wn` or `sqrt_gn`.
+    public var importance = "gn"
+    /// Unit sampler: `adaptive`, `topk`, `random` or `bernoulli`.
+    public var sampler = "adaptive"
+    /// An exact-probability design replacing the sampler (`poisson` or `systematic`), or nil.
+    public var unbiased: String? = nil
+    /// Training-time RandomResizedCrop of the frames (scale 0.08–1, ratio 3/4–4/3).
+    public var randomResizedCrop = true
+    /// Clips held by the training shuffle buffer.
+    public var shuffleBuffer = 256
+
+    /// Options with every default and the given run folder.
+    public init(out: String) {
+        self.out = out
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case method, epochs, width, seed, momentum, temperature, bias, compat, threads, out
+        case importance, sampler, unbiased
+        case batchSize = "batch_size"
+        case learningRate = "learning_rate"
+        case weightDecay = "weight_decay"
+        case stepEpoch = "step_epoch"
+        case stepGamma = "step_gamma"
+        case framesPerClip = "frames_per_clip"
+        case maxBatchesPerEpoch = "max_batches_per_epoch"
+        case randomResizedCrop = "random_resized_crop"
+        case shuffleBuffer = "shuffle_buffer"
+    }
+
+    /// Decodes options, taking the default for every key that is absent.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(out: try c.decodeIfPresent(String.self, forKey: .out) ?? "")
+        method = try c.decodeIfPresent(String.self, forKey: .method) ?? method
+        epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? epochs
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? batchSize
+        width = try c.decodeIfPresent(Double.self, forKey: .width) ?? width
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
+        learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? learningRate
+        momentum = try c.decodeIfPresent(Double.self, forKey: .momentum) ?? momentum
+        weightDecay = try c.decodeIfPresent(Double.self, forKey: .weightDecay) ?? weightDecay
+        stepEpoch = try c.decodeIfPresent(Int.self, forKey: .stepEpoch) ?? stepEpoch
+        stepGamma = try c.decodeIfPresent(Double.self, forKey: .stepGamma) ?? stepGamma
+        temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? temperature
+        bias = try c.decodeIfPresent(Double.self, forKey: .bias) ?? bias
+        compat = try c.decodeIfPresent(Bool.self, forKey: .compat) ?? compat
+        framesPerClip = try c.decodeIfPresent(Int.self, forKey: .framesPerClip) ?? framesPerClip
+        threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? threads
+        maxBatchesPerEpoch = try c.decodeIfPresent(Int.self, forKey: .maxBatchesPerEpoch)
+        importance = try c.decodeIfPresent(String.self, forKey: .importance) ?? importance
+        sampler = try c.decodeIfPresent(String.self, forKey: .sampler) ?? sampler
+        unbiased = try c.decodeIfPresent(String.self, forKey: .unbiased)
+        randomResizedCrop = try c.decodeIfPresent(Bool.self, forKey: .randomResizedCrop)
+            ?? randomResizedCrop
+        shuffleBuffer = try c.decodeIfPresent(Int.self, forKey: .shuffleBuffer) ?? shuffleBuffer
+    }
+
+    /// The learning rate of `epoch` (from 1) under StepLR:
+    /// `learningRate · stepGamma^⌊(epoch − 1) / stepEpoch⌋`.
+    public func learningRate(atEpoch epoch: Int) -> Double {
+        guard stepEpoch > 0 else { return learningRate }
+        let steps = max(0, epoch - 1) / stepEpoch
+        var rate = learningRate
+        for _ in 0..<steps { rate *= stepGamma }
+        return rate
+    }
+}

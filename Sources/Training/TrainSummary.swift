@@ -1,0 +1,38 @@
+/// The outcome of a training run, written to `<out>/summary.json`.
+public struct TrainSummary: Codable, Equatable, Sendable {
+    /// The epoch (from 1) with the best accuracy on the selection split.
+    public var bestEpoch: Int
+    /// The fused test accuracy (percent) at the best epoch.
+    public var bestTestAcc: Double
+    /// The selection split's accuracy (percent) at the best epoch.
+    public var bestSelectionAcc: Double
+    /// `valid` when the cache has a validation split, otherwise `test`.
+    public var selectionSplit: String
+    /// Epochs run.
+    public var epochs: Int
+    /// The run folder.
+    public var runFolder: String
+    /// The checkpoint of the best epoch.
+    public var checkpoint: String
+
+    enum CodingKeys: String, CodingKey {
+        case epochs, checkpoint
+        case bestEpoch = "best_epoch"
+        case bestTestAcc = "best_test_acc"
+        case bestSelectionAcc = "best_selection_acc"
+        case selectionSplit = "selection_split"
+        case runFolder = "run_folder"
+    }
+
+    /// Makes a summary.
+    public init(bestEpoch: Int, bestTestAcc: Double, bestSelectionAcc: Double,
+                selectionSplit: String, epochs: Int, runFolder: String, checkpoint: String) {
+        self.bestEpoch = bestEpoch
+        self.bestTestAcc = bestTestAcc
+        self.bestSelectionAcc = bestSelectionAcc
+        self.selectionSplit = selectionSplit
+        self.epochs = epochs
+        self.runFolder = runFolder
+        self.checkpoint = checkpoint
+    }
+}

@@ -1,0 +1,95 @@
+import Cache
+import Foundation
+
+/// The splits a run trains and evaluates on, with the class names and the cache identity.
+public struct TrainingData {
+    /// Class names in index order.
+    public var classes: [String]
+    /// The cache's config key (recorded in `config.json` and checkpoints).
+    public var configKey: String
+    /// The cache folder, or a description of an in-memory source.
+    public var cacheFolder: String
+    /// The training split.
+    public var train: ClipSource
+    /// The validation split, when the cache has one (the best epoch is chosen on it).
+    public var valid: ClipSource?
+    /// The test split.
+    public var test: ClipSource
+
+    /// Makes training data from sources.
+    ///
+    /// - Throws: `TrainingError` when a split is empty, the splits' spectrogram or frame shapes
+    ///   differ, or there are fewer than two classes.
+    public init(classes: [String], configKey: String, cacheFolder: String, train: ClipSource,
+                valid: ClipSource?, test: ClipSource) throws {
+        guard classes.count >= 2 else {
+            throw TrainingError(path: cacheFolder, reason: "need at least two classes, found "
+                                + "\(classes.count)")
+        }
+        for (name, split) in [("train", train), ("valid", valid), ("test", test)] {
+            guard let split else { continue }
+            guard split.sampleCount > 0 else {
+                throw TrainingError(path: split.location, reason: "split \(name) is empty")
+            }
+            guard split.audioShape == train.audioShape, split.frameShape == train.frameShape
+            else {
+                throw TrainingError(path: split.location, reason: "split \(name) has "
+                                    + "spectrograms \(split.audioShape) and frames "
+                                    + "\(split.frameShape), train has \(train.audioShape) and "
+                                    + "\(train.frameShape)")
+            }
+        }
+        guard train.audioShape.count == 2, train.frameShape.count == 2,
+              (train.audioShape + train.frameShape).allSatisfy({ $0 > 0 }) else {
+            throw TrainingError(path: train.location, reason: "spectrogram shape "
+                                + "\(train.audioShape) must be [F, T] and frame shape "
+                                + "\(train.frameShape) [H, W]")
+        }
+        self.classes = classes
+        self.configKey = configKey
+        self.cacheFolder = cacheFolder
+        self.train = train
+        self.valid = valid
+        self.test = test
+    }
+
+    /// Opens the train, valid (if listed) and test splits of a cache folder.
+    ///
+    /// A valid split listed without samples counts as absent (the test split then selects the
+    /// best epoch); train and test must hold samples.
+    ///
+    /// - Throws: `TrainingError` for a missing or unreadable manifest, a missing or empty
+    ///   train or test split, and any shard problem found by `ShardClipSource`.
+    public init(cacheFolder: String) throws {
+        let manifest: Manifest
+        do {
+            manifest = try Manifest.load(cacheFolder: cacheFolder)
+        } catch {
+            throw TrainingError(path: Manifest.path(inCacheFolder: cacheFolder),
+                                reason: "cannot load the manifest: \(error)")
+        }
+
+        func open(_ split: String) throws -> ClipSource? {
+            guard let entries = manifest.splits[split] else { return nil }
+            let sampleCount = entries.reduce(0) { $0 + $1.samples }
+            if split == "valid" && sampleCount == 0 { return nil }
+            guard sampleCount > 0 else {
+                throw TrainingError(path: Manifest.path(inCacheFolder: cacheFolder),
+                                    reason: "split \(split) has no samples")
+            }
+            return try ShardClipSource(cacheFolder: cacheFolder, split: split,
+                                       entries: entries, classCount: manifest.classes.count)
+        }
+        guard let train = try open("train") else {
+            throw TrainingError(path: Manifest.path(inCacheFolder: cacheFolder),
+                                reason: "the manifest lists no train split")
+        }
+        guard let test = try open("test") else {
+            throw TrainingError(path: Manifest.path(inCacheFolder: cacheFolder),
+                                reason: "the manifest lists no test split")
+        }
+        try self.init(classes: manifest.classes, configKey: manifest.configKey,
+                      cacheFolder: cacheFolder, train: train, valid: try open("valid"),
+                      test: test)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Pipeline
+
+/// `amss bench prep <root>`: `amss prep` and the Python reference script, back to back.
+enum BenchCommand {
+    static let help = """
+        usage: amss bench prep <root> [--python SCRIPT] [--workers N] [--skip-python]
+
+        Times the whole CREMA-D prep job on <root> twice, start-up included, each into a fresh
+        temporary cache: this binary's `prep`, then SCRIPT (default tools/bench/prep.py, librosa +
+        PIL + h5py with N worker processes) with python3. Prints both wall times and the ratio.
+        """
+
+    static func run(_ words: [String]) throws -> Int32 {
+        let arguments = try Arguments(words, valued: ["python", "workers"],
+                                      allowedFlags: ["help", "skip-python"])
+        if arguments.flag("help") { Output.line(help); return 0 }
+        guard arguments.positional.count == 2, arguments.positional[0] == "prep" else {
+            throw UsageError("bench needs `prep <root>`\n\n\(help)")
+        }
+        let root = arguments.positional[1]
+        let workers = try arguments.integer("workers", default: 2, in: 1...256)
+        let scratch = NSTemporaryDirectory() + "amss-bench-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(
+            atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let ours = try time(executable, ["prep", "crema", root, "--cache", scratch + "/amss",
+                                         "--workers", String(workers), "--quiet"])
+        Output.line(String(format: "amss prep:          %8.2f s", ours))
+        guard !arguments.flag("skip-python") else { return 0 }
+
+        let script = arguments.options["python"] ?? "tools/bench/prep.py"
+        guard FileManager.default.fileExists(atPath: script) else {
+            throw UsageError("no Python reference script at \(script); pass --python")
+        }
+        let theirs = try time("/usr/bin/env", ["python3", script, root, scratch + "/python",
+                                               "--workers", String(workers)])
+        Output.line(String(format: "python (librosa):   %8.2f s", theirs))
+        Output.line(String(format: "speed-up:           %8.2f ×", theirs / ours))
+        return 0
+    }
+
+    /// Runs a program to completion and returns its wall time; its stdout is discarded.
+    private static func time(_ program: String, _ arguments: [String]) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        let started = Date()
+        try process.run()
+        process.waitUntilExit()
+        let seconds = Date().timeIntervalSince(started)
+        guard process.terminationStatus == 0 else {
+            throw PipelineError(path: program, code: "bench", reason: "`"
+                                + arguments.joined(separator: " ") + "` exited with "
+                                + "\(process.terminationStatus)")
+        }
+        return seconds
+    }
+}

