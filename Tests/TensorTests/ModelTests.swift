@@ -81,7 +81,8 @@ final class ModelTests: XCTestCase {
         let worstEval = assertClose(evaluation.logits, fixture.tensor("eval_logits"),
                                     tolerance: tolerance, "eval logits")
         print("model vs torch \(fixture.torchVersion), \(threads) threads: "
-              + "forward \(worstForward), gradients \(worstGrad), running stats \(worstBuffer), eval \(worstEval)")
+              + "forward \(worstForward), gradients \(worstGrad), "
+              + "running stats \(worstBuffer), eval \(worstEval)")
     }
 
     func testStageWidthsFollowTheWidthMultiplier() {
