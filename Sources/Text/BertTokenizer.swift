@@ -15,7 +15,9 @@ public struct BertTokenizer: Sendable {
     /// The basic tokenizer's switches.
     public let options: TokenizerOptions
     private var basic: BasicTokenizer
-    private var cache = [TokenSlot](repeating: .empty, count: VocabularyLookup.cacheSize)
+    /// The lookup cache, copied on write so that every copy of the tokenizer has its own.
+    private var cache = PinnedBuffer(repeating: TokenSlot.empty,
+                                     count: VocabularyLookup.cacheSize)
 
     /// A tokenizer over `vocabulary`.
     public init(vocabulary: Vocabulary, options: TokenizerOptions = TokenizerOptions()) {
@@ -41,17 +43,15 @@ public struct BertTokenizer: Sendable {
     /// Appends the word-piece ids of the UTF-8 bytes `text` to `ids`, without `[CLS]`/`[SEP]`.
     public mutating func appendPieceIDs(utf8 text: UnsafeBufferPointer<UInt8>,
                                         to ids: inout [Int32]) {
-        var cache = [TokenSlot]()
-        swap(&cache, &self.cache)
-        cache.withUnsafeMutableBufferPointer { cacheSlots in
-            vocabulary.withLookup(cache: cacheSlots) { lookup in
-                var sink = IDSink(lookup: lookup)
-                swap(&sink.ids, &ids)
-                splitAtSpecialTokens(text, into: &sink)
-                swap(&sink.ids, &ids)
-            }
+        if !isKnownUniquelyReferenced(&cache) {
+            cache = PinnedBuffer(repeating: TokenSlot.empty, count: VocabularyLookup.cacheSize)
         }
-        swap(&cache, &self.cache)
+        withExtendedLifetime((vocabulary, cache)) {
+            var sink = IDSink(lookup: vocabulary.lookup(cache: cache))
+            swap(&sink.ids, &ids)
+            splitAtSpecialTokens(text, into: &sink)
+            swap(&sink.ids, &ids)
+        }
     }
 
     /// `text` laid out for a model: specials, truncation and padding as `layout` says.

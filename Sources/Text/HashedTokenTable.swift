@@ -112,13 +112,12 @@ struct HashedTokenTable: Sendable {
         longestKey = max(longestKey, count)
     }
 
-    /// A pointer view over this table and the vocabulary storage it indexes.
-    func view(_ slots: UnsafeBufferPointer<TokenSlot>, _ bytes: UnsafeBufferPointer<UInt8>,
-              _ starts: UnsafeBufferPointer<Int32>) -> TokenTableView? {
-        guard let slotBase = slots.baseAddress, let byteBase = bytes.baseAddress,
-              let startBase = starts.baseAddress else { return nil }
-        return TokenTableView(slots: slotBase, mask: mask, skip: skip, longestKey: longestKey,
-                              bytes: byteBase, starts: startBase)
+    /// A pointer view over this table's slots (or a pinned copy of them) and the vocabulary
+    /// storage it indexes.
+    func view(_ slots: UnsafePointer<TokenSlot>, _ bytes: UnsafePointer<UInt8>,
+              _ starts: UnsafePointer<Int32>) -> TokenTableView {
+        TokenTableView(slots: slots, mask: mask, skip: skip, longestKey: longestKey,
+                       bytes: bytes, starts: starts)
     }
 
     /// Byte equality of two keys of `count` bytes.

@@ -32,11 +32,17 @@ public final class Vocabulary: Sendable {
     private let bytes: [UInt8]
     private let offsets: [Int32]
     /// Every token, by its bytes.
-    let words: HashedTokenTable
-    /// Tokens that start with `##`, by the bytes after `##`.
-    let continuations: HashedTokenTable
+    private let words: HashedTokenTable
     /// The id of each one-byte ASCII token, or `unknownID`.
-    let singleByteIDs: [Int32]
+    private let singleByteIDs: [Int32]
+    /// Pinned copies of the storage, the two tables and the one-byte ids, for `lookup`.
+    private let pinnedBytes: PinnedBuffer<UInt8>
+    private let pinnedStarts: PinnedBuffer<Int32>
+    private let pinnedWords: PinnedBuffer<TokenSlot>
+    private let pinnedContinuations: PinnedBuffer<TokenSlot>
+    private let pinnedSingleByteIDs: PinnedBuffer<Int32>
+    private let wordShape: HashedTokenTable
+    private let continuationShape: HashedTokenTable
 
     /// Reads a vocabulary file.
     ///
@@ -86,8 +92,14 @@ public final class Vocabulary: Sendable {
         self.offsets = offsets
         count = offsets.count - 1
         let words = HashedTokenTable(bytes: tokens, offsets: offsets, skip: 0)
+        let continuations = HashedTokenTable(bytes: tokens, offsets: offsets, skip: 2)
         self.words = words
-        continuations = HashedTokenTable(bytes: tokens, offsets: offsets, skip: 2)
+        wordShape = words
+        continuationShape = continuations
+        pinnedBytes = PinnedBuffer(tokens, filler: 0)
+        pinnedStarts = PinnedBuffer(offsets, filler: 0)
+        pinnedWords = PinnedBuffer(words.slots, filler: .empty)
+        pinnedContinuations = PinnedBuffer(continuations.slots, filler: .empty)
 
         var next = Int32(count)
         var specials: [Int32] = []
@@ -113,6 +125,7 @@ public final class Vocabulary: Sendable {
             }
         }
         singleByteIDs = single
+        pinnedSingleByteIDs = PinnedBuffer(single, filler: specials[0])
     }
 
     /// The id of a token given as its exact text, if the file has it.
@@ -130,35 +143,18 @@ public final class Vocabulary: Sendable {
         return String(decoding: slice, as: UTF8.self)
     }
 
-    /// Calls `body` with pointer views of the two tables and of the one-byte ids, using
-    /// `cache` (`VocabularyLookup.cacheSize` slots, all `.empty` at first) as lookup cache.
-    @inline(__always)
-    func withLookup<R>(cache: UnsafeMutableBufferPointer<TokenSlot>,
-                       _ body: (VocabularyLookup) -> R) -> R {
-        bytes.withUnsafeBufferPointer { storage in
-            offsets.withUnsafeBufferPointer { starts in
-                words.slots.withUnsafeBufferPointer { wordSlots in
-                    continuations.slots.withUnsafeBufferPointer { continuationSlots in
-                        singleByteIDs.withUnsafeBufferPointer { single in
-                            // The buffers are never empty (a sentinel byte, one offset, 16
-                            // slots, 128 ids), so every view exists.
-                            guard let wordView = words.view(wordSlots, storage, starts),
-                                  let continuationView = continuations.view(
-                                    continuationSlots, storage, starts),
-                                  let singleIDs = single.baseAddress,
-                                  let cacheBase = cache.baseAddress,
-                                  cache.count.nonzeroBitCount == 1 else {
-                                preconditionFailure("empty vocabulary storage or cache")
-                            }
-                            return body(VocabularyLookup(
-                                words: wordView, continuations: continuationView,
-                                singleByteIDs: singleIDs, unknownID: unknownID,
-                                cache: cacheBase, cacheMask: cache.count - 1))
-                        }
-                    }
-                }
-            }
-        }
+    /// Pointer views of the two tables and the one-byte ids, with `cache` (a power-of-two
+    /// number of slots, all `.empty` at first) as lookup cache. The pointers are valid while
+    /// this vocabulary is alive.
+    func lookup(cache: PinnedBuffer<TokenSlot>) -> VocabularyLookup {
+        let bytes = UnsafePointer(pinnedBytes.start)
+        let starts = UnsafePointer(pinnedStarts.start)
+        return VocabularyLookup(
+            words: wordShape.view(UnsafePointer(pinnedWords.start), bytes, starts),
+            continuations: continuationShape.view(UnsafePointer(pinnedContinuations.start),
+                                                  bytes, starts),
+            singleByteIDs: UnsafePointer(pinnedSingleByteIDs.start), unknownID: unknownID,
+            cache: cache.start, cacheMask: cache.count - 1)
     }
 
     /// The id of `key` in `table` (used while building, before the views exist).
@@ -168,8 +164,10 @@ public final class Vocabulary: Sendable {
             offsets.withUnsafeBufferPointer { starts in
                 table.slots.withUnsafeBufferPointer { slots in
                     (key + [0]).withUnsafeBufferPointer { padded in
-                        guard let view = table.view(slots, storage, starts),
+                        guard let slotBase = slots.baseAddress, let byteBase = storage.baseAddress,
+                              let startBase = starts.baseAddress,
                               let base = padded.baseAddress else { return nil }
+                        let view = table.view(slotBase, byteBase, startBase)
                         let hash = HashedTokenTable.hash(base, count: key.count)
                         return view.find(base, count: key.count, hash: hash,
                                          prefix: TokenSlot.prefix(base, count: key.count))

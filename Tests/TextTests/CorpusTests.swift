@@ -40,6 +40,27 @@ final class CorpusTests: XCTestCase {
         try check("rotten", expectedTexts: 4866)
     }
 
+    /// Copies of one tokenizer used on two threads at once (each copy gets its own lookup
+    /// cache) give the reference's ids.
+    func testCopiesOnTwoThreads() throws {
+        let tokenizer = BertTokenizer(vocabulary: try TextFixtures.loadVocabulary())
+        let texts = try TextFixtures.lines("corpus/tweets.txt")
+        let expected = try TextFixtures.lines("corpus/tweets.ids").map { line in
+            String(decoding: line, as: UTF8.self).split(separator: " ").compactMap { Int32($0) }
+        }
+        let mismatches = Mismatches()
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            var copy = tokenizer
+            var pieces: [Int32] = []
+            for (text, reference) in zip(texts, expected) {
+                pieces.removeAll(keepingCapacity: true)
+                text.withUnsafeBufferPointer { copy.appendPieceIDs(utf8: $0, to: &pieces) }
+                if [101] + pieces + [102] != reference { mismatches.add() }
+            }
+        }
+        XCTAssertEqual(mismatches.count, 0)
+    }
+
     /// The 128-token layouts the fixture script checked against the reference's
     /// `tokenizer(text, max_length=128, truncation=True, padding="max_length")`.
     func testFixedLengthLayoutsOfLongTexts() throws {
@@ -61,5 +82,23 @@ final class CorpusTests: XCTestCase {
         XCTAssertEqual(Array(reference.ids.prefix(min(pieces.count, 128))),
                        Array(pieces.prefix(128)))
         XCTAssertEqual(reference.ids.count, 128)
+    }
+}
+
+/// A counter shared by threads.
+private final class Mismatches: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func add() {
+        lock.lock()
+        value += 1
+        lock.unlock()
+    }
+
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
     }
 }
