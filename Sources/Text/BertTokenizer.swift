@@ -9,6 +9,9 @@ import Foundation
 ///
 /// The value keeps reusable buffers, hence the `mutating` methods; give every thread its own
 /// copy.
+// LIMITATION: only the five BERT special tokens act as added tokens; the reference's
+// `never_split` lists, user-added tokens and `do_basic_tokenize=False` are not offered — no
+// dataset or model here uses them, and each would need its own reference fixtures.
 public struct BertTokenizer: Sendable {
     /// The vocabulary.
     public let vocabulary: Vocabulary
