@@ -10,7 +10,8 @@ protocol WordSink {
 /// and CR are dropped; those three and Zs become spaces), spaces around CJK ideographs, NFC,
 /// splitting on `str.isspace()` characters, then per chunk: lower-casing, accent stripping
 /// (NFD, drop Mn) and splitting off every punctuation character as a word of its own. A chunk
-/// that is exactly a special token (`[MASK]` …) after cleaning is kept whole, unchanged.
+/// that is exactly a special token (`[MASK]` …) after NFC, or after accent stripping, is kept
+/// whole.
 ///
 /// Chunks are independent (NFC never composes across a space), so a chunk of plain ASCII
 /// without control characters takes a byte-level path; any other chunk is decoded to scalars
@@ -187,6 +188,12 @@ struct BasicTokenizer {
             let data = UnicodeData.shared
             stripped.removeAll { data.properties($0).has(ScalarProperties.mark) }
             current = stripped
+        }
+        // The reference checks for special tokens again before splitting punctuation, so a
+        // chunk that accent stripping turned into one (`[MA◌́SK]`) stays whole too.
+        if Self.isSpecialToken(current) {
+            emit(current[...], into: &sink)
+            return
         }
 
         let data = UnicodeData.shared

@@ -7,7 +7,8 @@ import XCTest
 final class LineTokenizerTests: XCTestCase {
     private func run(_ input: [UInt8], chunkSize: Int = 1 << 20,
                      layout: SequenceLayout = .huggingFace, maxLength: Int? = nil,
-                     format: LineTokenizer.Format = .plain)
+                     format: LineTokenizer.Format = .plain,
+                     options: TokenizerOptions = TokenizerOptions())
         throws -> (String, LineTokenizer.Summary) {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("amss-line-tokenizer-\(getpid())-\(UUID().uuidString)")
@@ -22,7 +23,8 @@ final class LineTokenizerTests: XCTestCase {
             close(input)
             close(output)
         }
-        let tokenizer = BertTokenizer(vocabulary: try TextFixtures.loadVocabulary())
+        let tokenizer = BertTokenizer(vocabulary: try TextFixtures.loadVocabulary(),
+                                      options: options)
         var lines = LineTokenizer(tokenizer: tokenizer, layout: layout, maxLength: maxLength,
                                   format: format, chunkSize: chunkSize)
         let summary = try lines.run(input: input, output: output)
@@ -56,6 +58,31 @@ final class LineTokenizerTests: XCTestCase {
         XCTAssertEqual(ours.count, reference.count)
         for (number, (mine, theirs)) in zip(ours, reference).enumerated() where mine != theirs {
             XCTFail("line \(number + 1): ours \(mine), reference \(theirs)")
+        }
+    }
+
+    /// 400 lines dense in combining marks, sigma, Hangul jamo, CJK, separators, controls and
+    /// disguised special tokens, under the four option sets of the fixture script.
+    func testAdversarialLinesUnderEveryOptionSet() throws {
+        let texts = try Data(contentsOf: TextFixtures.folder
+            .appendingPathComponent("corpus/adversarial.txt"))
+        let configs: [String: TokenizerOptions] = [
+            "default": TokenizerOptions(),
+            "cased": TokenizerOptions(doLowerCase: false, tokenizeChineseChars: false),
+            "lower-keep-accents": TokenizerOptions(stripAccents: false),
+            "cased-strip-accents": TokenizerOptions(doLowerCase: false, stripAccents: true),
+        ]
+        for (name, options) in configs.sorted(by: { $0.key < $1.key }) {
+            let expected = try String(contentsOf: TextFixtures.folder
+                .appendingPathComponent("corpus/adversarial.\(name).ids"), encoding: .utf8)
+            let (output, summary) = try run([UInt8](texts), options: options)
+            XCTAssertEqual(summary.lines, 400, name)
+            let ours = output.split(separator: "\n", omittingEmptySubsequences: false)
+            let reference = expected.split(separator: "\n", omittingEmptySubsequences: false)
+            XCTAssertEqual(ours.count, reference.count, name)
+            let differing = zip(ours, reference).enumerated()
+                .filter { $0.element.0 != $0.element.1 }.map { $0.offset + 1 }
+            XCTAssertEqual(differing, [], "\(name): lines that differ")
         }
     }
 

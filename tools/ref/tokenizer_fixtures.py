@@ -35,6 +35,10 @@ Outputs:
 - corpus/random.txt, corpus/random.ids: 600 seeded random lines, not valid UTF-8 on purpose:
   ASCII, controls, Unicode separators, scalars from every plane, and stray or truncated UTF-8
   bytes; the ids are the reference's `encode(line.decode("utf-8", errors="replace"))`.
+- corpus/adversarial.txt, corpus/adversarial.<config>.ids: 400 seeded lines dense in what the
+  basic tokenizer treats specially (combining marks, Greek sigma, dotted I, Kelvin sign,
+  Hangul jamo, CJK, punctuation, separators, controls, spelled and disguised special tokens),
+  with the reference's `encode` ids under each of the four option sets of `CONFIGS`.
 - probes.json: for four option sets, an FNV-1a 64 digest per block of 4 096 code points of the
   reference BasicTokenizer's words on a probe text built around every code point (surrogates
   excepted); see `probe_text`. This checks every character class, case mapping and
@@ -162,6 +166,56 @@ def write_random(tokenizer):
     print(f"tokenizer_fixtures: corpus/random: {len(lines)} lines")
 
 
+def adversarial_lines(count=400, seed=99):
+    """Seeded lines dense in the characters and patterns with special rules."""
+    rng = random.Random(seed)
+    combining = list(range(0x300, 0x370)) + [0x1AB0, 0x1DC0, 0x20D0, 0x302A, 0x3099, 0x093C,
+                                             0x094D, 0x0F71, 0x0F72, 0x0F80, 0x1039, 0x05B0]
+    letters = (list(range(0x41, 0x5B)) + list(range(0x61, 0x7B))
+               + [0x3A3, 0x3C3, 0x391, 0x3B1, 0x130, 0x131, 0xDF, 0x1E9E, 0x212A, 0x212B,
+                  0x2126, 0x1F88, 0x1FBC, 0x3D2, 0x3D3])
+    hangul = list(range(0x1100, 0x1113)) + list(range(0x1161, 0x1176)) + list(
+        range(0x11A8, 0x11C3)) + [0xAC00, 0xAC01, 0xD7A3]
+    cjk = [0x4E00, 0x9FFF, 0x3400, 0x20000, 0x2A6DF, 0x2B739, 0x2B73A, 0xF900, 0x2F800, 0x3005]
+    punctuation = [ord(c) for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"] + [
+        0xA1, 0xBF, 0x2010, 0x2014, 0x2026, 0x3001, 0x300C, 0xFF01, 0x2E3A]
+    spaces = [0x20, 0x09, 0x0D, 0xA0, 0x2000, 0x2028, 0x2029, 0x3000, 0x00, 0x07, 0x200B,
+              0x200D, 0xFEFF, 0x85, 0x1C]
+    specials = ["[MASK]", "[CLS]", "[SEP]", "[PAD]", "[UNK]", "[mask]", "[MA\x00SK]",
+                "[MAS\u212a]", "[ MASK]", "[[MASK]]", "\u0300[MA\u0301SK]"]
+    pools = [(0.30, letters), (0.50, combining), (0.60, hangul), (0.67, cjk),
+             (0.80, punctuation), (0.92, spaces)]
+    lines = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(0, 30)):
+            draw = rng.random()
+            pool = next((chars for limit, chars in pools if draw < limit), None)
+            if pool is not None:
+                parts.append(chr(rng.choice(pool)))
+            elif draw < 0.96:
+                parts.append(rng.choice(specials))
+            else:
+                cp = rng.randint(0x80, 0x2FFFF)
+                parts.append(chr(cp) if not 0xD800 <= cp < 0xE000 else "x")
+        lines.append("".join(parts).encode("utf-8"))
+    return lines
+
+
+def write_adversarial(vocab_path):
+    lines = adversarial_lines()
+    with open(os.path.join(FIXTURES, "corpus", "adversarial.txt"), "wb") as handle:
+        handle.write(b"".join(line + b"\n" for line in lines))
+    for config, options in CONFIGS.items():
+        tokenizer = reference(vocab_path, **options)
+        ids = [" ".join(map(str, tokenizer.encode(line.decode("utf-8")))) for line in lines]
+        with open(os.path.join(FIXTURES, "corpus", f"adversarial.{config}.ids"), "w",
+                  encoding="ascii") as handle:
+            handle.write("".join(line + "\n" for line in ids))
+    print(f"tokenizer_fixtures: corpus/adversarial: {len(lines)} lines, {len(CONFIGS)} "
+          "option sets")
+
+
 def reference(vocab_path, **options):
     return BertTokenizerLegacy(vocab_file=vocab_path, **options)
 
@@ -232,6 +286,10 @@ def cases():
         ("special after cleaning", "[MA\u0000SK] [\u200bCLS]", default, "hf", None),
         ("special after NFC (Kelvin sign)", "[MAS\u212a] [mas\u212a]", default, "hf", None),
         ("special with a space inside", "[MASK ] [ MASK]", default, "hf", None),
+        ("special after accent stripping", "\u0300[MA\u0301SK] x[MA\u0301SK] [MAS\u212a]",
+         CONFIGS["cased-strip-accents"], "hf", None),
+        ("special after accent stripping, lower-cased", "\u0300[MA\u0301SK]", default, "hf",
+         None),
         ("final sigma", "\u039f\u0394\u039f\u03a3 \u03a3 \u0391\u03a3. \u0391\u03a3\u0391 "
          "\u0391.\u03a3 \u0391\u03a3.\u03b1 \u03a3\u03b1", default, "hf", None),
         ("final sigma cased", "\u039f\u0394\u039f\u03a3 \u0391\u03a3.\u03b1", cased, "hf", None),
@@ -362,6 +420,7 @@ def main():
     write_corpus(tokenizer, "tweets", tweets())
     write_corpus(tokenizer, "rotten", rotten())
     write_random(tokenizer)
+    write_adversarial(vocab_path)
 
     tokens = [line.rstrip("\n") for line in open(vocab_path, encoding="utf-8")]
     by_nfc = {}
