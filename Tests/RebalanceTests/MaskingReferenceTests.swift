@@ -141,10 +141,11 @@ final class MaskingReferenceTests: XCTestCase {
         XCTAssertEqual(fixture.keep_counts.count, 12 * 17)
         for item in fixture.keep_counts {
             let rho = item.rho ?? .nan
+            let what = "N \(item.n) ρ \(rho)"
             XCTAssertEqual(Optimizer.keepCount(unitCount: item.n, keepRatio: rho,
-                                               truncating: false), item.ceil, "N \(item.n) ρ \(rho)")
+                                               truncating: false), item.ceil, what)
             XCTAssertEqual(Optimizer.keepCount(unitCount: item.n, keepRatio: rho,
-                                               truncating: true), item.int, "N \(item.n) ρ \(rho)")
+                                               truncating: true), item.int, what)
         }
         for item in fixture.tensors {
             XCTAssertEqual(Optimizer.keepCount(unitCount: item.unit_count,
