@@ -22,8 +22,12 @@ public struct CremaLayout: DatasetLayout {
     public func scan(root: String) -> LayoutScan {
         var findings: [Finding] = []
         guard let base = DatasetRoot(path: root) else {
-            findings.append(Finding(path: root, id: "", code: "missing", severity: .error,
-                                    message: "the dataset root is not a readable folder"))
+            var isFolder: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: root, isDirectory: &isFolder)
+            findings.append(Finding(path: root, id: "", code: exists ? "not-a-folder" : "missing",
+                                    severity: .error, message: exists
+                                        ? "the dataset root is a file, not a folder"
+                                        : "the dataset root does not exist"))
             return LayoutScan(samples: [], findings: findings, classes: CremaClipName.emotions)
         }
 

@@ -63,14 +63,17 @@ public enum PrepRunner {
                                 + "known: " + Layouts.names.joined(separator: ", "))
         }
         let config = options.config
-        let key = try config.key()
         let scan = layout.scan(root: options.root)
+        let errors = scan.findings.filter { $0.severity == .error }
         guard let root = DatasetRoot(path: options.root), !scan.samples.isEmpty else {
-            let errors = scan.findings.filter { $0.severity == .error }
             let first = errors.prefix(3).map(\.line).joined(separator: "; ")
             throw PipelineError(path: options.root, code: "no-samples", reason: "no usable "
                                 + "samples (\(errors.count) errors; run `amss validate`): \(first)")
         }
+        if options.failFast, let first = errors.first {
+            throw PipelineError(path: first.path, code: first.code, reason: first.message)
+        }
+        let key = try config.key(sourceRoot: root.real)
 
         let folder = ((options.cacheRoot as NSString).appendingPathComponent(options.dataset)
             as NSString).appendingPathComponent(key)
@@ -101,7 +104,10 @@ public enum PrepRunner {
 
         let validationRejects = scan.findings.filter { $0.severity == .error && !$0.id.isEmpty }
             .map { RejectedSample(id: $0.id, path: $0.path, code: $0.code, reason: $0.message) }
-        let rejected = validationRejects + writer.rejected
+        var seen = Set<String>()
+        let rejected = (validationRejects + writer.rejected).filter { record in
+            seen.insert("\(record.id)\u{0}\(record.path)\u{0}\(record.code)").inserted
+        }
         let entries = writer.entries
         guard entries.values.contains(where: { !$0.isEmpty }) else {
             throw PipelineError(path: options.root, code: "no-samples",

@@ -34,10 +34,11 @@ struct ShardProducer {
     /// Reuses or builds `shard`.
     mutating func produce(_ shard: ShardPlan.Shard) throws {
         let path = (folder as NSString).appendingPathComponent(shard.file)
-        if let entry = reusableEntry(for: shard, at: path) {
+        if let (entry, stored) = reusableEntry(for: shard, at: path) {
             entries[shard.split, default: []].append(entry)
-            let ids = Set(shard.samples.map(\.id))
-            rejected += (previous?.rejected ?? []).filter { ids.contains($0.id) }
+            // The stages rejected exactly the planned samples that the shard does not hold.
+            let missing = Set(shard.samples.map(\.id)).subtracting(stored)
+            rejected += (previous?.rejected ?? []).filter { missing.contains($0.id) }
             reused += 1
             progress.advance(by: shard.samples.count, note: "(\(shard.file) unchanged)")
             return
@@ -69,14 +70,17 @@ struct ShardProducer {
         written += 1
     }
 
-    /// The previous manifest's entry when the file on disk is that shard, unchanged.
-    private func reusableEntry(for shard: ShardPlan.Shard, at path: String) -> ShardEntry? {
+    /// The previous manifest's entry and the stored ids when the file on disk is that shard,
+    /// unchanged.
+    private func reusableEntry(for shard: ShardPlan.Shard,
+                               at path: String) -> (ShardEntry, Set<String>)? {
         guard let old = previous?.splits[shard.split]?.first(where: { $0.file == shard.file }),
               let reader = try? ShardReader(path: path),
               (try? reader.stringAttribute("identity")) == [shard.identity],
               reader.sampleCount == old.samples,
+              let ids = try? reader.ids(),
               (try? SHA256.hex(ofFile: path)) == old.sha256 else { return nil }
-        return old
+        return (old, Set(ids))
     }
 
     /// Runs the stages over `samples` with one worker per processor; results in input order.

@@ -45,7 +45,8 @@ enum PrepCommand {
         }
         let config: PipelineConfig
         if let path = arguments.options["config"] {
-            config = try PipelineConfig.load(path: path).validated(path: path)
+            config = try PipelineConfig.load(path: path, dataset: Layouts.canonicalName(dataset))
+                .validated(path: path)
         } else if let builtIn = PipelineConfig.builtIn(Layouts.canonicalName(dataset)) {
             config = builtIn
         } else {
