@@ -1,6 +1,11 @@
 import Foundation
 import Tensor
 
+// LIMITATION: the paper writes the GE noise as N(0, Σ_sgd), the covariance of the stochastic
+// gradient; like the reference code, one scalar deviation per tensor (its values' sample
+// standard deviation) stands in for it — per-sample gradients would be needed for Σ_sgd.
+// LIMITATION: two modalities only — the discrepancy ratio is defined for a pair.
+
 /// On-the-fly gradient modulation, OGM and OGM-GE (Peng et al., CVPR 2022), for two modalities.
 ///
 /// Per step, with `s_m = Σ_i softmax(z_m)_i[y_i]` over the batch, `r_1 = s_1 / s_0` and
