@@ -82,12 +82,18 @@ public struct CremaLayout: DatasetLayout {
                                         + "root (to \(Finding.escaped(target))); not opened"))
             return nil
         case .inside(let path):
-            guard let data = FileManager.default.contents(atPath: path) else {
+            let size = MediaSniffer.fileSize(path: path) ?? 0
+            switch MediaSniffer.readBytes(path: path, offset: 0, length: size) {
+            case .success(let bytes):
+                return AnnotationFile(data: Data(bytes))
+            case .failure(.notAFile(let what)):
                 findings.append(Finding(path: relative, id: "", code: "unreadable",
-                                        severity: .error, message: "cannot read the file"))
-                return nil
+                                        severity: .error, message: "\(what), not a file"))
+            case .failure(.unreadable(let reason)):
+                findings.append(Finding(path: relative, id: "", code: "unreadable",
+                                        severity: .error, message: "cannot read it: \(reason)"))
             }
-            return AnnotationFile(data: data)
+            return nil
         }
     }
 }

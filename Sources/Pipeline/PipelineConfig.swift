@@ -132,6 +132,20 @@ public struct PipelineConfig: Codable, Equatable {
         if frames.fps <= 0 { problems.append("frames.fps must be > 0") }
         if shardSize < 1 { problems.append("shard_size must be ≥ 1") }
         if !(0...9).contains(deflate) { problems.append("deflate must be 0–9") }
+        if !(audio.logOffset > 0) {
+            problems.append("audio.log_offset must be > 0 (log of a silent bin would be −inf)")
+        }
+        if frames.width > 8_192 || frames.height > 8_192 {
+            problems.append("frames width and height must be at most 8192")
+        }
+        if problems.isEmpty {
+            do {
+                _ = try SpectrogramExtractor(config: audio)
+                _ = try FrameExtractor(config: frames)
+            } catch let error as MediaError {
+                problems.append(error.reason)
+            }
+        }
         if !problems.isEmpty {
             throw PipelineError(path: path, code: "config",
                                 reason: problems.joined(separator: "; "))

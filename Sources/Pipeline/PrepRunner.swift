@@ -70,6 +70,11 @@ public enum PrepRunner {
             throw PipelineError(path: options.root, code: "no-samples", reason: "no usable "
                                 + "samples (\(errors.count) errors; run `amss validate`): \(first)")
         }
+        if let folderWide = errors.first(where: { $0.id.isEmpty }) {
+            throw PipelineError(path: folderWide.path, code: folderWide.code,
+                                reason: folderWide.message + " (a whole split would be lost; "
+                                    + "fix it, see `amss validate`)")
+        }
         if options.failFast, let first = errors.first {
             throw PipelineError(path: first.path, code: first.code, reason: first.message)
         }

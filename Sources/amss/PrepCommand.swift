@@ -55,6 +55,7 @@ enum PrepCommand {
         var options = PrepOptions(dataset: Layouts.canonicalName(dataset), root: root,
                                   config: config)
         options.cacheRoot = arguments.options["cache"] ?? "cache"
+        guard !options.cacheRoot.isEmpty else { throw UsageError("--cache needs a folder") }
         options.workers = try arguments.integer("workers", default: 2, in: 1...256)
         return options
     }

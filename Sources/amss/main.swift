@@ -41,8 +41,10 @@ do {
     exit(try command(Array(words.dropFirst())))
 } catch let error as UsageError {
     Output.error("amss: \(error.description)")
+    Output.failureJSON(error, when: words)
     exit(2)
 } catch {
     Output.error("amss: \(error)")
+    Output.failureJSON(error, when: words)
     exit(1)
 }

@@ -99,4 +99,13 @@ final class PrepBehaviourTests: XCTestCase {
         XCTAssertEqual(try PipelineConfig.load(path: path, dataset: "crema"),
                        PipelineConfig.builtIn("crema"))
     }
+
+    func testAMissingSplitStopsPrepInsteadOfDroppingIt() throws {
+        let root = try sample("a")
+        try FileManager.default.removeItem(atPath: root + "/annotations/test.csv")
+        XCTAssertThrowsError(try prep(root)) { error in
+            XCTAssertEqual((error as? PipelineError)?.path, "annotations/test.csv")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch + "/cache/crema"))
+    }
 }

@@ -80,8 +80,9 @@ final class ModelTests: XCTestCase {
                                        framesPerClip: 2, training: false)
         let worstEval = assertClose(evaluation.logits, fixture.tensor("eval_logits"),
                                     tolerance: tolerance, "eval logits")
-        print("model vs torch \(fixture.torchVersion), \(threads) threads: forward \(worstForward), "
-              + "gradients \(worstGrad), running stats \(worstBuffer), eval \(worstEval)")
+        print("model vs torch \(fixture.torchVersion), \(threads) threads: "
+              + "forward \(worstForward), gradients \(worstGrad), "
+              + "running stats \(worstBuffer), eval \(worstEval)")
     }
 
     func testStageWidthsFollowTheWidthMultiplier() {
