@@ -70,6 +70,11 @@ public final class Trainer {
             let started = Date()
             step.optimizer.learningRate = Float(options.learningRate(atEpoch: epoch))
             let totals = try trainEpoch(epoch, stream: trainStream, step: step)
+            guard totals.loss.isFinite else {
+                throw TrainingError(path: options.out, reason: "training diverged in epoch "
+                                    + "\(epoch): the mean loss is \(totals.loss); check the cache "
+                                    + "for non-finite values or lower --lr")
+            }
             let test = try Evaluation.run(model: model, stream: stream(data.test,
                                                                        training: false))
             let valid = try data.valid.map {

@@ -112,6 +112,15 @@ enum TrainCommand {
         options.epochs = try arguments.integer("epochs", default: 80, in: 1...100_000)
         options.batchSize = try arguments.integer("batch-size", default: 64, in: 1...65_536)
         options.width = try arguments.number("width", default: 1)
+        guard options.width <= 8 else {
+            throw UsageError("--width must be at most 8 (4096 channels in the last stage), got "
+                             + "\(options.width)")
+        }
+        let metrics = (options.out as NSString).appendingPathComponent("metrics.jsonl")
+        guard !FileManager.default.fileExists(atPath: metrics) else {
+            throw UsageError("--out \(options.out) already holds a run (metrics.jsonl); choose "
+                             + "another folder, nothing there is overwritten")
+        }
         options.seed = UInt64(try arguments.integer("seed", default: 42))
         options.learningRate = try arguments.number("lr", default: 0.01)
         options.threads = try arguments.integer("threads", default: 2, in: 1...256)
