@@ -54,7 +54,8 @@ public final class FrameExtractor {
         let decoder = try VideoDecoder(path: path, threads: decoderThreads)
         let base = decoder.input.timeBase
         var picker = FramePicker(rule: config.rule, fps: config.fps, maxFrames: config.maxFrames,
-                                 timeBase: (Int64(base.num), Int64(base.den)))
+                                 timeBase: (Int64(base.num), Int64(base.den)),
+                                 frameRate: decoder.input.info.frameRate)
         var pixels: [UInt8] = []
         pixels.reserveCapacity(config.maxFrames * frameBytes)
         defer { av_frame_unref(held) }

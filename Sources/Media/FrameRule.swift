@@ -11,4 +11,9 @@ public enum FrameRule: String, Codable, CaseIterable {
     /// time rounds (half away from zero) to at most k, i.e. time < (k + ½) / fps, repeated over
     /// gaps; ticks stop before round(end·fps), end being the last frame's time plus its duration.
     case ffmpegFPS = "ffmpeg-fps"
+    /// The OGM-GE extractor's own index rule (`--compat reference`): decoded frame i is kept
+    /// when i % int(rate / fps) == 0, rate being the stream's average frame rate. At 29.97 fps
+    /// this keeps every 29th frame and drifts ahead of the clock (a 10 s clip gives 11 frames);
+    /// for variable-rate input it follows the frame count, not the time.
+    case referenceIndex = "reference-index"
 }
