@@ -84,8 +84,14 @@ public final class FrameExtractor {
             throw MediaError(path: path, code: "no-frames",
                              reason: "no video frame could be decoded\(why)")
         }
-        return try clip(pixels: pixels, picks: picker.picks, path: path,
-                        decoded: decoder.decodedCount)
+        var result = try clip(pixels: pixels, picks: picker.picks, path: path,
+                              decoded: decoder.decodedCount)
+        if decoder.skippedErrors > 0 {
+            let last = decoder.lastSkippedError.map { ", last: " + AVError.message($0) } ?? ""
+            result.damage = "\(decoder.skippedErrors) damaged packets skipped among "
+                + "\(decoder.decodedCount) decoded frames\(last)"
+        }
+        return result
     }
 
     /// Reads the first `config.maxFrames` images of a frame folder in numeric order.

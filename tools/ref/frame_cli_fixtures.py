@@ -19,6 +19,10 @@ Clips:
   remux.ts            h264_30fps.mp4 remuxed to MPEG-TS with `-c copy` (start time 1.4 s).
   rotated.mp4         h264_30fps.mp4 remuxed with a 90° display matrix (`rotate=90`), as a phone.
   one_frame.mp4       a single H.264 frame.
+  damaged.mp4         h264_30fps.mp4 with 3000 bytes in the middle of the file overwritten by
+                      random.Random(5) bytes: packets midway cannot be decoded. Recorded: the
+                      times of the frames the CLI decodes (ffprobe) and the first-of-second picks
+                      among them.
 For each: every frame's time from the stream start (ffprobe best_effort_timestamp minus the stream
 start_time), the picks of first-of-second (first frame with t >= k), reference-index (frame count
 % int(avg_frame_rate) == 0) and ffmpeg-fps: what `ffmpeg -i clip -vf fps=1` outputs, read back by
@@ -34,6 +38,7 @@ Images (rgb24 PNG from the CLI; SWS = flags=<scaler>+accurate_rnd+full_chroma_in
 """
 import json
 import os
+import random
 import subprocess
 
 import numpy as np
@@ -173,11 +178,22 @@ def main():
     encode(p("one_frame.mp4"), "testsrc2=size=144x96:rate=30", burn(9), h264,
            ["-frames:v", "1"])
 
+    data = bytearray(open(p("h264_30fps.mp4"), "rb").read())
+    noise = random.Random(5)
+    for i in range(len(data) // 2, len(data) // 2 + 3000):
+        data[i] = noise.randrange(256)
+    with open(p("damaged.mp4"), "wb") as handle:
+        handle.write(bytes(data))
+
     expected = {"tool": run(["ffmpeg", "-version"]).splitlines()[0],
                 "cell": CELL, "strip": STRIP, "sws_flags": SWS}
     for name in ["h264_30fps.mp4", "h264_2997fps.mp4", "vp9_25fps.webm", "vfr.mkv",
                  "remux.ts", "rotated.mp4", "one_frame.mp4"]:
         expected[name] = describe(p(name))
+
+    _, start, rate, times = probe(p("damaged.mp4"))
+    expected["damaged.mp4"] = {"frame_count": len(times), "times": [round(t, 6) for t in times],
+                               "first_of_second": first_of_second(times)}
 
     native = {"h264_30fps.mp4": 30, "vp9_25fps.webm": 50, "rotated.mp4": 30, "remux.ts": 60}
     expected["native_png"] = {}
