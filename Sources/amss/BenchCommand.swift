@@ -12,6 +12,7 @@ enum BenchCommand {
         """
 
     static func run(_ words: [String]) throws -> Int32 {
+        if words.first == "frames" { return try BenchFrames.run(Array(words.dropFirst())) }
         let arguments = try Arguments(words, valued: ["python", "workers"],
                                       allowedFlags: ["help", "skip-python"])
         if arguments.flag("help") { Output.line(help); return 0 }
