@@ -12,10 +12,11 @@ enum BenchFrames {
         Times, start-up included, two ways of turning every <folder>/*.flv into HDF5 shards of
         up to 10 frames a clip (1 FPS, 224×224 RGB, bilinear; `frames` uint8 [N, T, 224, 224,
         3] and `frame_count`): this binary (N worker threads, one single-threaded decoder
-        each; RULE default ffmpeg-fps, so both sides keep the same frames), then SCRIPT (default tools/bench/frames.py: N processes each
-        running `ffmpeg -threads 1 -vf fps=1` to JPEG files, then PIL load and resize). Prints
-        both wall times and the ratio. With --skip-python only this binary's extraction runs,
-        in this process, into --out (default: a temporary folder, removed afterwards).
+        each; RULE default ffmpeg-fps, so both sides keep the same frames), then SCRIPT
+        (default tools/bench/frames.py: N processes each running `ffmpeg -threads 1 -vf fps=1`
+        to JPEG files, then PIL load and resize). Prints both wall times and the ratio. With
+        --skip-python only this binary's extraction runs, in this process, into --out
+        (default: a temporary folder, removed afterwards).
         """
 
     static func run(_ words: [String]) throws -> Int32 {
@@ -33,10 +34,11 @@ enum BenchFrames {
                              + FrameRule.allCases.map(\.rawValue).joined(separator: ", "))
         }
         if arguments.flag("skip-python") {
-            let out = arguments.options["out"] ?? NSTemporaryDirectory()
-                + "amss-bench-frames-\(getpid())"
-            defer { if arguments.options["out"] == nil { try? FileManager.default
-                .removeItem(atPath: out) } }
+            let given = arguments.options["out"]
+            let out = given ?? NSTemporaryDirectory() + "amss-bench-frames-\(getpid())"
+            defer {
+                if given == nil { try? FileManager.default.removeItem(atPath: out) }
+            }
             let started = Date()
             let (clips, frames, rejected) = try extract(folder: folder, out: out,
                                                         workers: workers, rule: rule)

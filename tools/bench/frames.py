@@ -15,7 +15,8 @@ frames` writes. Each process runs one single-threaded ffmpeg at a time, so `--wo
 threads of decoding, as `amss bench frames --workers N` does.
 
 The last stdout line is the wall time in seconds of the whole run.
-Versions: Debian 12 ffmpeg 5.1 CLI, pillow 13.0.0, h5py 3.16.0, numpy 2.4.6 (tools/requirements.txt).
+Versions: Debian 12 ffmpeg 5.1 CLI, pillow 13.0.0, h5py 3.16.0, numpy 2.4.6
+(tools/requirements.txt).
 """
 
 import argparse
