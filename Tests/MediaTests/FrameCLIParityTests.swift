@@ -14,7 +14,7 @@ final class FrameCLIParityTests: XCTestCase {
     }()
 
     let clips = ["h264_30fps.mp4", "h264_2997fps.mp4", "vp9_25fps.webm", "vfr.mkv", "remux.ts",
-                 "rotated.mp4"]
+                 "rotated.mp4", "rotated_180.mp4", "rotated_270.mp4"]
     let rules: [(FrameRule, String)] = [(.firstOfSecond, "first_of_second"),
                                         (.ffmpegFPS, "ffmpeg_fps"),
                                         (.referenceIndex, "reference_index")]
@@ -62,11 +62,12 @@ final class FrameCLIParityTests: XCTestCase {
         for clip in clips {
             for (rule, key) in rules {
                 let want = info(clip)[key] as! [Int]
-                let upright = clip == "rotated.mp4"
-                let got = try extract(clip, rule: rule, width: upright ? 96 : nil,
-                                      height: upright ? 144 : nil)
+                let turned = clip.hasPrefix("rotated")
+                let quarter = clip == "rotated.mp4" || clip == "rotated_270.mp4"
+                let got = try extract(clip, rule: rule, width: quarter ? 96 : nil,
+                                      height: quarter ? 144 : nil)
                 XCTAssertEqual(got.sourceIndices, want, "\(clip) \(rule.rawValue)")
-                if upright { continue }
+                if turned { continue }  // pixels: testNativeSizeFramesEqualTheCLIBitForBit
                 let read = (0..<got.count).map {
                     FrameFixtures.burnedIndex(got.frame($0), width: got.width,
                                               height: got.height, sourceWidth: got.width,
@@ -111,10 +112,10 @@ final class FrameCLIParityTests: XCTestCase {
     }
 
     /// Native size: bit for bit the CLI's rgb24 (scale=iw:ih:flags=bilinear+accurate_rnd+
-    /// full_chroma_int), rotated phone video included (autorotated to 96×144).
+    /// full_chroma_int), rotated phone videos included (autorotated by 90°, 180° and 270°).
     func testNativeSizeFramesEqualTheCLIBitForBit() throws {
         let images = Self.expected["native_png"] as! [String: [String: Any]]
-        XCTAssertEqual(images.count, 4)
+        XCTAssertEqual(images.count, 6)
         for (name, item) in images {
             let clip = item["clip"] as! String
             let index = item["index"] as! Int
@@ -165,7 +166,8 @@ final class FrameCLIParityTests: XCTestCase {
 
     func testDisplayMatrixAnglesMapToTheCLIFilters() {
         let unit: Int32 = 1 << 16
-        // rotate=90 as written by the mp4 muxer: the CLI applies transpose=cclock.
+        // rotate=90 as written by the mp4 muxer: the CLI applies transpose=cclock; rotate=270
+        // gives transpose=clock, rotate=180 hflip + vflip.
         XCTAssertEqual(FrameRotation.of(matrix: [0, -unit, 0, unit, 0, 0, 0, 0, 1 << 30]),
                        .transpose(flipSource: false, flipOutput: true))
         XCTAssertEqual(FrameRotation.of(matrix: [0, unit, 0, -unit, 0, 0, 0, 0, 1 << 30]),

@@ -17,7 +17,8 @@ Clips:
   vp9_25fps.webm      3.5 s, 25 fps, 145x97 (odd size), VP9.
   vfr.mkv             100 frames with irregular times and a 1.6 s gap (Matroska, 1 ms ticks).
   remux.ts            h264_30fps.mp4 remuxed to MPEG-TS with `-c copy` (start time 1.4 s).
-  rotated.mp4         h264_30fps.mp4 remuxed with a 90° display matrix (`rotate=90`), as a phone.
+  rotated.mp4         h264_30fps.mp4 remuxed with a 90° display matrix (`rotate=90`), as a phone;
+                      rotated_180.mp4 and rotated_270.mp4 likewise with 180° and 270°.
   one_frame.mp4       a single H.264 frame.
   damaged.mp4         h264_30fps.mp4 with 3000 bytes in the middle of the file overwritten by
                       random.Random(5) bytes: packets midway cannot be decoded. Recorded: the
@@ -31,7 +32,7 @@ the burned index of each output frame (`-fps_mode passthrough`, as for image2 ou
 
 Images (rgb24 PNG from the CLI; SWS = flags=<scaler>+accurate_rnd+full_chroma_int):
   <clip>_n<K>.png        frame K at its native size: -vf select=eq(n\\,K),scale=iw:ih:SWS
-                         (rotated.mp4: after the CLI's autorotation, 96x144).
+                         (rotated*.mp4: after the CLI's autorotation, 96x144 or 144x96).
   bunny_n30_<mode>.png   frame 30 of bunny_30fps.flv resized: stretch to 224x224 with bilinear,
                          to 160x120 bicubic, to 112x84 area; crop: scale=299:224 bilinear then
                          crop=224:224 (shorter side to 224, centre crop).
@@ -108,6 +109,8 @@ def cli_frames(path, vf=None):
         frames = np.rot90(frames, k=1, axes=(1, 2))
     elif rotation in (90, -270):
         frames = np.rot90(frames, k=-1, axes=(1, 2))
+    elif rotation in (180, -180):
+        frames = frames[:, ::-1, ::-1]
     return frames
 
 
@@ -173,8 +176,9 @@ def main():
            burn(9) + "," + vfr, h264, ["-fps_mode", "passthrough"])
     run(["ffmpeg", "-v", "error", "-y", "-i", p("h264_30fps.mp4"), "-c", "copy",
          "-f", "mpegts", p("remux.ts")])
-    run(["ffmpeg", "-v", "error", "-y", "-i", p("h264_30fps.mp4"), "-c", "copy",
-         "-metadata:s:v:0", "rotate=90", p("rotated.mp4")])
+    for angle, name in [(90, "rotated.mp4"), (180, "rotated_180.mp4"), (270, "rotated_270.mp4")]:
+        run(["ffmpeg", "-v", "error", "-y", "-i", p("h264_30fps.mp4"), "-c", "copy",
+             "-metadata:s:v:0", f"rotate={angle}", p(name)])
     encode(p("one_frame.mp4"), "testsrc2=size=144x96:rate=30", burn(9), h264,
            ["-frames:v", "1"])
 
@@ -188,14 +192,16 @@ def main():
     expected = {"tool": run(["ffmpeg", "-version"]).splitlines()[0],
                 "cell": CELL, "strip": STRIP, "sws_flags": SWS}
     for name in ["h264_30fps.mp4", "h264_2997fps.mp4", "vp9_25fps.webm", "vfr.mkv",
-                 "remux.ts", "rotated.mp4", "one_frame.mp4"]:
+                 "remux.ts", "rotated.mp4", "rotated_180.mp4", "rotated_270.mp4",
+                 "one_frame.mp4"]:
         expected[name] = describe(p(name))
 
     _, start, rate, times = probe(p("damaged.mp4"))
     expected["damaged.mp4"] = {"frame_count": len(times), "times": [round(t, 6) for t in times],
                                "first_of_second": first_of_second(times)}
 
-    native = {"h264_30fps.mp4": 30, "vp9_25fps.webm": 50, "rotated.mp4": 30, "remux.ts": 60}
+    native = {"h264_30fps.mp4": 30, "vp9_25fps.webm": 50, "rotated.mp4": 30,
+              "rotated_180.mp4": 60, "rotated_270.mp4": 90, "remux.ts": 60}
     expected["native_png"] = {}
     for name, k in native.items():
         image = f"{name.split('.')[0]}_n{k}.png"
