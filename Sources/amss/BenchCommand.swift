@@ -13,6 +13,7 @@ enum BenchCommand {
         """
 
     static func run(_ words: [String]) throws -> Int32 {
+        if words.first == "frames" { return try BenchFrames.run(Array(words.dropFirst())) }
         if words.first == "train" { return try BenchTrainCommand.run(Array(words.dropFirst())) }
         if words.first == "learning" {
             return try BenchTrainLearning.run(Array(words.dropFirst()))
