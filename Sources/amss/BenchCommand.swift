@@ -6,6 +6,7 @@ enum BenchCommand {
     static let help = """
         usage: amss bench prep <root> [--python SCRIPT] [--workers N] [--skip-python]
                amss bench tokenize [--help] (see there)
+               amss bench train … | amss bench learning …   (see their --help)
 
         Times the whole CREMA-D prep job on <root> twice, start-up included, each into a fresh
         temporary cache: this binary's `prep`, then SCRIPT (default tools/bench/prep.py, librosa +
@@ -14,6 +15,11 @@ enum BenchCommand {
 
     static func run(_ words: [String]) throws -> Int32 {
         if words.first == "tokenize" { return try BenchTokenizeCommand.run(Array(words[1...])) }
+        if words.first == "frames" { return try BenchFrames.run(Array(words.dropFirst())) }
+        if words.first == "train" { return try BenchTrainCommand.run(Array(words.dropFirst())) }
+        if words.first == "learning" {
+            return try BenchTrainLearning.run(Array(words.dropFirst()))
+        }
         let arguments = try Arguments(words, valued: ["python", "workers"],
                                       allowedFlags: ["help", "skip-python"])
         if arguments.flag("help") { Output.line(help); return 0 }

@@ -14,13 +14,15 @@ enum PrepCommand {
           --cache DIR     cache root (default: cache)
           --config FILE   pipeline config (default: the built-in one, as pipelines/<dataset>.json)
           --workers N     worker threads (default: 2)
+          --compat reference   the reference code's recipe: tile the clip three times
+                          (`fit: tile3`) and keep frames by index (`rule: reference-index`)
           --fail-fast     stop at the first rejected sample
           --quiet         no progress on stderr
           --json          one JSON object on stdout instead of the folder
         """
 
     static func run(_ words: [String]) throws -> Int32 {
-        let arguments = try Arguments(words, valued: ["cache", "config", "workers"],
+        let arguments = try Arguments(words, valued: ["cache", "config", "workers", "compat"],
                                       allowedFlags: ["json", "help", "fail-fast", "quiet"])
         if arguments.flag("help") { Output.line(help); return 0 }
         guard arguments.positional.count == 2 else {
@@ -43,7 +45,7 @@ enum PrepCommand {
             throw UsageError("unknown dataset '\(dataset)'; known: "
                              + Layouts.names.joined(separator: ", "))
         }
-        let config: PipelineConfig
+        var config: PipelineConfig
         if let path = arguments.options["config"] {
             config = try PipelineConfig.load(path: path, dataset: Layouts.canonicalName(dataset))
                 .validated(path: path)
@@ -51,6 +53,13 @@ enum PrepCommand {
             config = builtIn
         } else {
             throw UsageError("no built-in config for '\(dataset)'; pass --config")
+        }
+        if let compat = arguments.options["compat"] {
+            guard compat == "reference" else {
+                throw UsageError("--compat takes only 'reference', got '\(compat)'")
+            }
+            config.audio.fit = .tile3
+            config.frames.rule = .referenceIndex
         }
         var options = PrepOptions(dataset: Layouts.canonicalName(dataset), root: root,
                                   config: config)

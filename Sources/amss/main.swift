@@ -7,11 +7,14 @@ let usage = """
     commands:
       validate <dataset> <root>   check a dataset folder and name every problem
       prep <dataset> <root>       prepare HDF5 feature shards and a manifest under cache/
-      train <cache-folder>        train on prepared shards (joint, AMSS, AMSS+)
+      train <cache-folder>        train on prepared shards (AMSS, AMSS+, baselines)
       demo                        make a small synthetic CREMA-D sample, prep it, train on it
       tokenize --vocab FILE       BERT WordPiece ids of each stdin line (as HF's BertTokenizer)
       bench prep <root>           time `amss prep` against tools/bench/prep.py on one layout
       bench tokenize              time `amss tokenize` against HF tokenizers and the Python one
+      bench frames <folder>       time frame extraction against ffmpeg-to-JPEG + PIL
+      bench train                 time the mask step inside a training step (widths 1, 0.25)
+      bench learning              the learning check on the demo data over three seeds
     """
 
 let words = Array(CommandLine.arguments.dropFirst())
