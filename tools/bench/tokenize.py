@@ -32,6 +32,7 @@ import time  # noqa: E402
 
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
 os.environ["RAYON_NUM_THREADS"] = "1"
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no "PyTorch was not found" notice
 
 import tokenizers  # noqa: E402
 import transformers  # noqa: E402
