@@ -12,6 +12,9 @@ public final class ShardReader {
     public let sampleCount: Int
     private let file: hid_t
 
+    /// The open HDF5 file id, for extensions in this module.
+    var fileID: hid_t { file }
+
     /// Opens the shard at `path`.
     public init(path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else {
