@@ -7,15 +7,18 @@ let usage = """
     commands:
       validate <dataset> <root>   check a dataset folder and name every problem
       prep <dataset> <root>       prepare HDF5 feature shards and a manifest under cache/
+      cache inspect|verify|merge|ls|gc   look into, check, join and tidy cache folders
       train <cache-folder>        train on prepared shards (joint, AMSS, AMSS+)
       demo                        make a small synthetic CREMA-D sample, prep it, train on it
       bench prep <root>           time `amss prep` against tools/bench/prep.py on one layout
+      bench read <cache-folder>   samples/s reading shuffled batches, against h5py
     """
 
 let words = Array(CommandLine.arguments.dropFirst())
 let commands: [String: ([String]) throws -> Int32] = [
     "validate": ValidateCommand.run,
     "prep": PrepCommand.run,
+    "cache": CacheCommand.run,
     "train": TrainCommand.run,
     "demo": DemoCommand.run,
     "bench": BenchCommand.run,
