@@ -36,8 +36,8 @@ enum CacheTestSupport {
         process.arguments = arguments
         if let environment { process.environment = environment }
         let capture = NSTemporaryDirectory() + "amss-capture-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: capture + ".out", contents: nil)
-        FileManager.default.createFile(atPath: capture + ".err", contents: nil)
+        _ = FileManager.default.createFile(atPath: capture + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: capture + ".err", contents: nil)
         defer {
             unlink(capture + ".out")
             unlink(capture + ".err")
