@@ -1,10 +1,13 @@
 import Foundation
 import Pipeline
 
-/// `amss bench prep <root>`: `amss prep` and the Python reference script, back to back.
+/// `amss bench prep <root>`: `amss prep` and the Python reference script, back to back;
+/// `amss bench read <cache-folder>`: shard reading against h5py (`BenchReadCommand`).
 enum BenchCommand {
     static let help = """
         usage: amss bench prep <root> [--python SCRIPT] [--workers N] [--skip-python]
+               amss bench read <cache-folder> [--split S] [--batch-size B] [--seed N] …
+                               (amss bench read --help)
 
         Times the whole CREMA-D prep job on <root> twice, start-up included, each into a fresh
         temporary cache: this binary's `prep`, then SCRIPT (default tools/bench/prep.py, librosa +
@@ -12,8 +15,13 @@ enum BenchCommand {
         """
 
     static func run(_ words: [String]) throws -> Int32 {
-        let arguments = try Arguments(words, valued: ["python", "workers"],
-                                      allowedFlags: ["help", "skip-python"])
+        let arguments = try Arguments(words, valued: ["python", "workers", "split", "batch-size",
+                                                      "seed", "passes"],
+                                      allowedFlags: ["help", "skip-python", "json"])
+        if arguments.positional.first == "read" {
+            if arguments.flag("help") { Output.line(BenchReadCommand.help); return 0 }
+            return try BenchReadCommand.run(arguments)
+        }
         if arguments.flag("help") { Output.line(help); return 0 }
         guard arguments.positional.count == 2, arguments.positional[0] == "prep" else {
             throw UsageError("bench needs `prep <root>`\n\n\(help)")
