@@ -5,6 +5,7 @@ public struct Manifest: Codable {
     /// The version of the shard schema this manifest describes.
     public static let currentSchemaVersion = 1
 
+    /// The schema version of the shards this manifest lists.
     public let schemaVersion: Int
     /// The dataset name, e.g. `crema`.
     public let dataset: String

@@ -35,16 +35,23 @@ public struct PrepOptions {
 
 /// What `amss prep` did.
 public struct PrepSummary: Codable {
+    /// The cache folder (`<cache>/<dataset>/<config-key>`).
     public let cacheFolder: String
+    /// The config key.
     public let configKey: String
     /// Prepared samples per split (of this part's shards, for a part).
     public let samples: [String: Int]
+    /// Samples rejected by validation or by the stages.
     public let rejected: Int
     /// Rejected samples per finding code, e.g. `lfs-pointer` → 2.
     public let rejectedByCode: [String: Int]
+    /// Validation warnings.
     public let warnings: Int
+    /// Shards built in this run.
     public let shardsWritten: Int
+    /// Shards kept from an earlier run.
     public let shardsReused: Int
+    /// Wall time of the run.
     public let seconds: Double
     /// `i/n` for a part run; nil for a whole run.
     public let part: String?

@@ -7,9 +7,9 @@ ORDER_FILE holds one line per sample, "shard-path row", in the order to read (am
 a seeded shuffle of every sample of a split). Every shard is opened first, then the loop reads,
 per batch of BATCH_SIZE samples, each sample's `audio` and `frames` slab with h5py (one chunk
 each). A first pass computes the exact checksums amss computes (the sum of every audio value's
-float32 bit pattern modulo 2**64 and the sum of every frame byte) and warms the page cache; the
-PASSES (default 1) timed passes only read, timed alone (no interpreter or import start-up). Prints one JSON
-line with the samples, batches, seconds and checksums.
+float32 bit pattern modulo 2**64 and the sum of every frame byte) and warms the page cache;
+then PASSES (default 1) passes only read and are timed alone (no interpreter or import
+start-up). Prints one JSON line with the samples, batches, seconds and checksums.
 
 Needs h5py and numpy (tools/requirements.txt: h5py==3.16.0, numpy==2.4.6).
 """
