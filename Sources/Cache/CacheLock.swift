@@ -12,6 +12,9 @@ import Glibc
 /// number of parts run side by side, and `.lock.part-i-of-n` exclusively, so each part has one
 /// writer. Each holder writes `pid host` into the file it holds exclusively, so a refused writer
 /// can name it. Readers take no lock.
+// LIMITATION: across machines the lock is only as good as the shared file system's flock(2):
+// Linux NFS clients map it to NFS byte-range locks (working with NFSv4 or lockd), but some
+// cluster file systems ignore it — parts of one run never contend anyway, each has its own file.
 public final class CacheLock {
     /// The folder lock file.
     public let path: String

@@ -70,6 +70,9 @@ public struct ShardPlan {
         self.digest = SHA256.hex(of: plan)
     }
 
+    // LIMITATION: once a split has halved or doubled since its bucket count was chosen, the
+    // count changes and every shard of the split is rebuilt once — the price of keeping shards
+    // near `shard_size` without a consistent-hashing layout.
     /// The bucket count of a split of `samples` samples: `previous` while
     /// `shardSize / 2 ≤ samples / previous ≤ 2 · shardSize`, else ⌈samples / shardSize⌉.
     public static func bucketCount(samples: Int, shardSize: Int, previous: Int?) -> Int {

@@ -101,6 +101,9 @@ struct ShardProducer {
         SourceStamps.contentIdentity(of: shard.samples, place: shard.place, rootReal: rootReal)
     }
 
+    // LIMITATION: without `strict`, a shard file whose size and modification time (to the
+    // nanosecond) are unchanged is trusted without re-hashing, as make(1) trusts timestamps — a
+    // same-size edit that restores the mtime goes unnoticed until `cache verify` or `--strict`.
     /// An earlier entry of this file made from the same inputs, when the file on disk is still
     /// that shard: same size and modification time, or (with `strict`, or when they differ)
     /// the same SHA-256. Its size and time are refreshed, its identity set to the current one.
