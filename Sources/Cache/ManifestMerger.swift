@@ -51,9 +51,13 @@ public enum ManifestMerger {
             first.id == second.id ? first.path.utf8.lexicographicallyPrecedes(second.path.utf8)
                 : first.id.utf8.lexicographicallyPrecedes(second.id.utf8)
         }
+        var seen = Set<String>()
+        let rejected = (first.invalid + stageRejects).filter { record in
+            seen.insert("\(record.id)\u{0}\(record.path)\u{0}\(record.code)").inserted
+        }
         return Manifest(dataset: first.dataset, config: first.config, configKey: first.configKey,
                         toolVersion: first.toolVersion, classes: first.classes, splits: splits,
-                        rejected: first.invalid + stageRejects, buckets: first.buckets)
+                        rejected: rejected, buckets: first.buckets)
     }
 
     /// Merges, writes `manifest.json`, then removes the part manifests, shard files the new

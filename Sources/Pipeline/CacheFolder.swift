@@ -3,17 +3,27 @@ import Foundation
 
 /// Housekeeping of a cache folder while `prep` writes it.
 enum CacheFolder {
-    /// Creates the folder and its split sub-folders.
+    /// Creates the folder and its split sub-folders (mkdir(2) per missing component).
     static func create(_ folder: String) throws {
-        do {
-            for split in CacheFiles.splits {
-                try FileManager.default.createDirectory(
-                    atPath: (folder as NSString).appendingPathComponent(split),
-                    withIntermediateDirectories: true)
+        for split in CacheFiles.splits {
+            try makeFolders((folder as NSString).appendingPathComponent(split))
+        }
+    }
+
+    private static func makeFolders(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            guard isFolder.boolValue else {
+                throw PipelineError(path: path, code: "io", reason: "cannot create the cache "
+                                    + "folder: a file is in the way")
             }
-        } catch {
-            throw PipelineError(path: folder, code: "io",
-                                reason: "cannot create the cache folder: \(error)")
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path { try makeFolders(parent) }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+            throw PipelineError(path: path, code: "io", reason: "cannot create the cache folder: "
+                                + String(cString: strerror(errno)))
         }
     }
 

@@ -81,14 +81,22 @@ public enum PrepRunner {
                                 + "known: " + Layouts.names.joined(separator: ", "))
         }
         let config = options.config
-        let key = try config.key()
         let scan = layout.scan(root: options.root)
+        let errors = scan.findings.filter { $0.severity == .error }
         guard let root = DatasetRoot(path: options.root), !scan.samples.isEmpty else {
-            let errors = scan.findings.filter { $0.severity == .error }
             let first = errors.prefix(3).map(\.line).joined(separator: "; ")
             throw PipelineError(path: options.root, code: "no-samples", reason: "no usable "
                                 + "samples (\(errors.count) errors; run `amss validate`): \(first)")
         }
+        if let folderWide = errors.first(where: { $0.id.isEmpty }) {
+            throw PipelineError(path: folderWide.path, code: folderWide.code,
+                                reason: folderWide.message + " (a whole split would be lost; "
+                                    + "fix it, see `amss validate`)")
+        }
+        if options.failFast, let first = errors.first {
+            throw PipelineError(path: first.path, code: first.code, reason: first.message)
+        }
+        let key = try config.key(sourceRoot: root.real)
 
         let folder = ((options.cacheRoot as NSString).appendingPathComponent(options.dataset)
             as NSString).appendingPathComponent(key)
@@ -131,7 +139,10 @@ public enum PrepRunner {
             manifestWritten = true
         }
 
-        let rejected = invalid + producer.rejected
+        var seen = Set<String>()
+        let rejected = (invalid + producer.rejected).filter { record in
+            seen.insert("\(record.id)\u{0}\(record.path)\u{0}\(record.code)").inserted
+        }
         return PrepSummary(
             cacheFolder: folder, configKey: key,
             samples: entries.mapValues { $0.reduce(0) { $0 + $1.samples } },

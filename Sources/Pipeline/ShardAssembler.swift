@@ -19,10 +19,12 @@ enum ShardAssembler {
         for (index, sample) in samples.enumerated() {
             audio.append(contentsOf: sample.audio.values)
             let start = index * longest * frameBytes
-            frames.withUnsafeMutableBufferPointer { target in
-                sample.frames.pixels.withUnsafeBufferPointer { source in
+            frames.withUnsafeMutableBytes { target in
+                sample.frames.pixels.withUnsafeBytes { source in
                     let length = min(source.count, longest * frameBytes)
-                    for offset in 0..<length { target[start + offset] = source[offset] }
+                    guard length > 0, let from = source.baseAddress,
+                          let to = target.baseAddress else { return }
+                    (to + start).copyMemory(from: from, byteCount: length)
                 }
             }
         }

@@ -49,20 +49,25 @@ enum BenchCommand {
         return 0
     }
 
-    /// Runs a program to completion and returns its wall time; its stdout is discarded.
+    /// Runs a program to completion and returns its wall time; its stdout is discarded and its
+    /// stderr shown only when it fails.
     private static func time(_ program: String, _ arguments: [String]) throws -> Double {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
         let started = Date()
         try process.run()
+        let messages = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let seconds = Date().timeIntervalSince(started)
         guard process.terminationStatus == 0 else {
+            let tail = String(decoding: messages.suffix(2_000), as: UTF8.self)
             throw PipelineError(path: program, code: "bench", reason: "`"
                                 + arguments.joined(separator: " ") + "` exited with "
-                                + "\(process.terminationStatus)")
+                                + "\(process.terminationStatus): \(tail)")
         }
         return seconds
     }

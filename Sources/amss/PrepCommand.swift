@@ -53,7 +53,8 @@ enum PrepCommand {
         }
         let config: PipelineConfig
         if let path = arguments.options["config"] {
-            config = try PipelineConfig.load(path: path).validated(path: path)
+            config = try PipelineConfig.load(path: path, dataset: Layouts.canonicalName(dataset))
+                .validated(path: path)
         } else if let builtIn = PipelineConfig.builtIn(Layouts.canonicalName(dataset)) {
             config = builtIn
         } else {
@@ -62,6 +63,7 @@ enum PrepCommand {
         var options = PrepOptions(dataset: Layouts.canonicalName(dataset), root: root,
                                   config: config)
         options.cacheRoot = arguments.options["cache"] ?? "cache"
+        guard !options.cacheRoot.isEmpty else { throw UsageError("--cache needs a folder") }
         options.workers = try arguments.integer("workers", default: 2, in: 1...256)
         return options
     }

@@ -25,9 +25,12 @@ let commands: [String: ([String]) throws -> Int32] = [
 ]
 
 do {
-    guard let name = words.first, name != "--help", name != "-h", name != "help" else {
+    guard let name = words.first else {
+        throw UsageError("no command given\n\n\(usage)")
+    }
+    if ["--help", "-h", "help"].contains(name) {
         Output.line(usage)
-        exit(words.isEmpty ? 2 : 0)
+        exit(0)
     }
     if name == "--version" {
         Output.line("amss 0.1.0")
@@ -39,8 +42,10 @@ do {
     exit(try command(Array(words.dropFirst())))
 } catch let error as UsageError {
     Output.error("amss: \(error.description)")
+    Output.failureJSON(error, when: words)
     exit(2)
 } catch {
     Output.error("amss: \(error)")
+    Output.failureJSON(error, when: words)
     exit(1)
 }
