@@ -8,6 +8,7 @@ enum BenchCommand {
         usage: amss bench prep <root> [--python SCRIPT] [--workers N] [--skip-python]
                amss bench read <cache-folder> [--split S] [--batch-size B] [--seed N] …
                                (amss bench read --help)
+               amss bench train … | amss bench learning …   (see their --help)
 
         Times the whole CREMA-D prep job on <root> twice, start-up included, each into a fresh
         temporary cache: this binary's `prep`, then SCRIPT (default tools/bench/prep.py, librosa +
@@ -15,13 +16,19 @@ enum BenchCommand {
         """
 
     static func run(_ words: [String]) throws -> Int32 {
-        let arguments = try Arguments(words, valued: ["python", "workers", "split", "batch-size",
-                                                      "seed", "passes"],
-                                      allowedFlags: ["help", "skip-python", "json"])
-        if arguments.positional.first == "read" {
+        if words.first == "read" {
+            let arguments = try Arguments(words, valued: ["python", "split", "batch-size", "seed",
+                                                          "passes"],
+                                          allowedFlags: ["help", "skip-python", "json"])
             if arguments.flag("help") { Output.line(BenchReadCommand.help); return 0 }
             return try BenchReadCommand.run(arguments)
         }
+        if words.first == "train" { return try BenchTrainCommand.run(Array(words.dropFirst())) }
+        if words.first == "learning" {
+            return try BenchTrainLearning.run(Array(words.dropFirst()))
+        }
+        let arguments = try Arguments(words, valued: ["python", "workers"],
+                                      allowedFlags: ["help", "skip-python"])
         if arguments.flag("help") { Output.line(help); return 0 }
         guard arguments.positional.count == 2, arguments.positional[0] == "prep" else {
             throw UsageError("bench needs `prep <root>`\n\n\(help)")
