@@ -8,13 +8,10 @@ let usage = """
       validate <dataset> <root>   check a dataset folder and name every problem
       prep <dataset> <root>       prepare HDF5 feature shards and a manifest under cache/
       cache inspect|verify|merge|ls|gc   look into, check, join and tidy cache folders
-      train <cache-folder>        train on prepared shards (joint, AMSS, AMSS+)
-      demo                        make a small synthetic CREMA-D sample, prep it, train on it
-      bench prep <root>           time `amss prep` against tools/bench/prep.py on one layout
-      bench read <cache-folder>   samples/s reading shuffled batches, against h5py
       train <cache-folder>        train on prepared shards (AMSS, AMSS+, baselines)
       demo                        make a small synthetic CREMA-D sample, prep it, train on it
       bench prep <root>           time `amss prep` against tools/bench/prep.py on one layout
+      bench read <cache-folder>   samples/s reading shuffled batches, against h5py
       bench train                 time the mask step inside a training step (widths 1, 0.25)
       bench learning              the learning check on the demo data over three seeds
     """
