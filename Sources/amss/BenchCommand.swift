@@ -23,6 +23,7 @@ enum BenchCommand {
             if arguments.flag("help") { Output.line(BenchReadCommand.help); return 0 }
             return try BenchReadCommand.run(arguments)
         }
+        if words.first == "frames" { return try BenchFrames.run(Array(words.dropFirst())) }
         if words.first == "train" { return try BenchTrainCommand.run(Array(words.dropFirst())) }
         if words.first == "learning" {
             return try BenchTrainLearning.run(Array(words.dropFirst()))

@@ -12,6 +12,7 @@ let usage = """
       demo                        make a small synthetic CREMA-D sample, prep it, train on it
       bench prep <root>           time `amss prep` against tools/bench/prep.py on one layout
       bench read <cache-folder>   samples/s reading shuffled batches, against h5py
+      bench frames <folder>       time frame extraction against ffmpeg-to-JPEG + PIL
       bench train                 time the mask step inside a training step (widths 1, 0.25)
       bench learning              the learning check on the demo data over three seeds
     """
