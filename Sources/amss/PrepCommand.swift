@@ -5,7 +5,8 @@ import Pipeline
 enum PrepCommand {
     static let help = """
         usage: amss prep <dataset> <root> [--cache DIR] [--config FILE] [--workers N]
-                         [--part I/N] [--strict] [--fail-fast] [--quiet] [--json]
+                         [--part I/N] [--strict] [--compat reference] [--fail-fast]
+                         [--quiet] [--json]
 
         Decodes, resamples and transforms every usable sample into HDF5 shards under
         <cache>/<dataset>/<config-key>/ with a manifest.json, and prints that folder as the last
@@ -19,13 +20,16 @@ enum PrepCommand {
                           mpirun, …) into one shared --cache, then `amss cache merge <folder>`
           --strict        compare sources by content hash instead of size and modification
                           time, and re-hash every shard before reusing it
+          --compat reference   the reference code's recipe: tile the clip three times
+                          (`fit: tile3`) and keep frames by index (`rule: reference-index`)
           --fail-fast     stop at the first rejected sample
           --quiet         no progress on stderr
           --json          one JSON object on stdout instead of the folder
         """
 
     static func run(_ words: [String]) throws -> Int32 {
-        let arguments = try Arguments(words, valued: ["cache", "config", "workers", "part"],
+        let arguments = try Arguments(words, valued: ["cache", "config", "workers", "part",
+                                                      "compat"],
                                       allowedFlags: ["json", "help", "fail-fast", "quiet",
                                                      "strict"])
         if arguments.flag("help") { Output.line(help); return 0 }
@@ -51,7 +55,7 @@ enum PrepCommand {
             throw UsageError("unknown dataset '\(dataset)'; known: "
                              + Layouts.names.joined(separator: ", "))
         }
-        let config: PipelineConfig
+        var config: PipelineConfig
         if let path = arguments.options["config"] {
             config = try PipelineConfig.load(path: path, dataset: Layouts.canonicalName(dataset))
                 .validated(path: path)
@@ -59,6 +63,13 @@ enum PrepCommand {
             config = builtIn
         } else {
             throw UsageError("no built-in config for '\(dataset)'; pass --config")
+        }
+        if let compat = arguments.options["compat"] {
+            guard compat == "reference" else {
+                throw UsageError("--compat takes only 'reference', got '\(compat)'")
+            }
+            config.audio.fit = .tile3
+            config.frames.rule = .referenceIndex
         }
         var options = PrepOptions(dataset: Layouts.canonicalName(dataset), root: root,
                                   config: config)

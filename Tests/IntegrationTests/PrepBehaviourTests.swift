@@ -108,4 +108,27 @@ final class PrepBehaviourTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: scratch + "/cache/crema"))
     }
+
+    func testCompatReferenceSelectsTheReferenceRecipe() throws {
+        let root = try sample("a")
+        let process = Process()
+        let bundle = Bundle(for: PrepBehaviourTests.self).bundleURL
+        let binary = [bundle, bundle.deletingLastPathComponent()]
+            .map { $0.appendingPathComponent("amss").path }
+            .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "amss"
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["prep", "crema", root, "--cache", scratch + "/cache",
+                             "--compat", "reference", "--quiet", "--json"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        let summary = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let folder = try XCTUnwrap(summary?["cache_folder"] as? String)
+        let config = try Manifest.load(cacheFolder: folder).config
+        XCTAssertEqual(config["audio"]?["fit"], .string("tile3"))
+        XCTAssertEqual(config["frames"]?["rule"], .string("reference-index"))
+    }
 }
