@@ -1,11 +1,14 @@
 import Foundation
 import Pipeline
 
-/// `amss bench prep <root>`: `amss prep` and the Python reference script, back to back.
+/// `amss bench prep <root>`: `amss prep` and the Python reference script, back to back;
+/// `amss bench read <cache-folder>`: shard reading against h5py (`BenchReadCommand`).
 enum BenchCommand {
     static let help = """
         usage: amss bench prep <root> [--python SCRIPT] [--workers N] [--skip-python]
                amss bench tokenize [--help] (see there)
+               amss bench read <cache-folder> [--split S] [--batch-size B] [--seed N] …
+                               (amss bench read --help)
                amss bench train … | amss bench learning …   (see their --help)
 
         Times the whole CREMA-D prep job on <root> twice, start-up included, each into a fresh
@@ -15,6 +18,13 @@ enum BenchCommand {
 
     static func run(_ words: [String]) throws -> Int32 {
         if words.first == "tokenize" { return try BenchTokenizeCommand.run(Array(words[1...])) }
+        if words.first == "read" {
+            let arguments = try Arguments(words, valued: ["python", "split", "batch-size", "seed",
+                                                          "passes"],
+                                          allowedFlags: ["help", "skip-python", "json"])
+            if arguments.flag("help") { Output.line(BenchReadCommand.help); return 0 }
+            return try BenchReadCommand.run(arguments)
+        }
         if words.first == "frames" { return try BenchFrames.run(Array(words.dropFirst())) }
         if words.first == "train" { return try BenchTrainCommand.run(Array(words.dropFirst())) }
         if words.first == "learning" {
