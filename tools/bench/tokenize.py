@@ -21,23 +21,27 @@ Pins: tokenizers==0.23.3, transformers==5.25.0 (no torch), Python 3.11.
 import os
 import sys
 
-# This file's name shadows the standard library's `tokenize` module (which transformers
-# imports through `inspect`): take this folder off the module path first.
-sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(
-    os.path.abspath(__file__))]
+if __name__ != "__main__":
+    # This file's name is also the standard library's `tokenize`, which `linecache` imports:
+    # when another script in this folder runs, Python finds this file first. Become the
+    # standard module then, so that those scripts are not affected.
+    import importlib.util
+    import sysconfig
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import time  # noqa: E402
-
-os.environ["TOKENIZERS_PARALLELISM"] = "false"
-os.environ["RAYON_NUM_THREADS"] = "1"
-os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no "PyTorch was not found" notice
-
-import tokenizers  # noqa: E402
-import transformers  # noqa: E402
-from tokenizers import BertWordPieceTokenizer  # noqa: E402
-from transformers.models.bert.tokenization_bert_legacy import BertTokenizerLegacy  # noqa: E402
+    _spec = importlib.util.spec_from_file_location(
+        "tokenize", os.path.join(sysconfig.get_paths()["stdlib"], "tokenize.py"))
+    _standard = importlib.util.module_from_spec(_spec)
+    sys.modules["tokenize"] = _standard
+    _spec.loader.exec_module(_standard)
+    globals().update({k: v for k, v in vars(_standard).items() if not k.startswith("__")})
+else:
+    # Run as the benchmark: take this folder off the module path, so that the standard
+    # `tokenize` (imported by transformers through `inspect`) is the real one.
+    sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(
+        os.path.abspath(__file__))]
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
+    os.environ["RAYON_NUM_THREADS"] = "1"
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no "PyTorch was not found"
 
 
 def read_lines(path):
@@ -50,6 +54,14 @@ def read_lines(path):
 
 
 def main():
+    import argparse
+    import time
+
+    import tokenizers
+    import transformers
+    from tokenizers import BertWordPieceTokenizer
+    from transformers.models.bert.tokenization_bert_legacy import BertTokenizerLegacy
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--vocab", required=True)
     parser.add_argument("--corpus", required=True)
@@ -93,6 +105,7 @@ def main():
             result["ours_equal_reference"] = 0
 
     if args.json:
+        import json
         print(json.dumps(result, sort_keys=True))
         return
     mb = size / 1e6
