@@ -2,7 +2,7 @@
 """Time BERT tokenization of a line corpus with HF `tokenizers` and with the pure-Python one.
 
     tools/.venv/bin/python tools/bench/tokenize_bench.py --vocab VOCAB --corpus FILE
-                                                   [--compare IDS] [--json]
+                                                         [--compare IDS] [--json]
 
 Reads FILE as lines (the bytes up to each LF, decoded with errors='replace', as
 `amss tokenize` reads them) and tokenizes every line, single-threaded, with:
@@ -12,36 +12,19 @@ Reads FILE as lines (the bytes up to each LF, decoded with errors='replace', as
 - the reference: transformers' pure-Python `BertTokenizerLegacy(vocab_file=VOCAB)`, `encode`
   per line.
 Times are in-process, wall (`time.perf_counter`) and CPU (`time.process_time`), around the
-tokenization alone; the vocabulary load is timed separately. With --compare IDS (one line of space-separated ids per corpus line, as
-`amss tokenize` writes them), counts the lines where those ids, and HF tokenizers' ids, equal
-the reference's. --json prints one JSON object instead of text.
+tokenization alone; the vocabulary load is timed separately. With --compare IDS (one line of
+space-separated ids per corpus line, as `amss tokenize` writes them), counts the lines where
+those ids, and HF tokenizers' ids, equal the reference's. --json prints one JSON object
+instead of text.
 
 Pins: tokenizers==0.23.3, transformers==5.25.0 (no torch), Python 3.11.
 """
 import os
 import sys
 
-if __name__ != "__main__":
-    # This file's name is also the standard library's `tokenize`, which `linecache` imports:
-    # when another script in this folder runs, Python finds this file first. Become the
-    # standard module then, so that those scripts are not affected.
-    import importlib.util
-    import sysconfig
-
-    _spec = importlib.util.spec_from_file_location(
-        "tokenize", os.path.join(sysconfig.get_paths()["stdlib"], "tokenize.py"))
-    _standard = importlib.util.module_from_spec(_spec)
-    sys.modules["tokenize"] = _standard
-    _spec.loader.exec_module(_standard)
-    globals().update({k: v for k, v in vars(_standard).items() if not k.startswith("__")})
-else:
-    # Run as the benchmark: take this folder off the module path, so that the standard
-    # `tokenize` (imported by transformers through `inspect`) is the real one.
-    sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(
-        os.path.abspath(__file__))]
-    os.environ["TOKENIZERS_PARALLELISM"] = "false"
-    os.environ["RAYON_NUM_THREADS"] = "1"
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no "PyTorch was not found"
+os.environ["TOKENIZERS_PARALLELISM"] = "false"
+os.environ["RAYON_NUM_THREADS"] = "1"
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no "PyTorch was not found" notice
 
 
 def read_lines(path):
