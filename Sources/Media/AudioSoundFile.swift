@@ -6,6 +6,12 @@ final class AudioSoundFile {
     let path: String
     /// The header as libsndfile parsed it.
     let info: SF_INFO
+    /// Problems found in the header or while decoding that did not stop decoding.
+    var warnings: [AudioWarning] = []
+    /// Interleaved samples decoded per `sf_readf_float` call when mixing channels down.
+    static let scratchSamples = 1 << 16
+    /// Scratch space for interleaved frames of a multichannel file.
+    var interleaved: [Float] = []
     private let handle: OpaquePointer
 
     /// Opens `path` for reading with its format detected from the header (calls `sf_open` with
