@@ -1,3 +1,13 @@
+/// A fitted clip and how much of its source was decoded for it.
+struct FittedClip {
+    /// The clip, fitted and clamped.
+    let clip: [Float]
+    /// Source frames decoded.
+    let framesRead: Int
+    /// Whether the source was decoded to its end.
+    let readToEnd: Bool
+}
+
 /// Decode → resample → fit → clamp for one clip, reading the source only as far as the fit
 /// needs.
 ///
@@ -24,8 +34,15 @@ final class AudioClipReader {
     /// not crawl.
     static let minimumRead = 1024
 
+    /// Mono frames read per call in batches, and scratch space for one read.
+    var chunk = [Float](repeating: 0, count: AudioClipReader.chunkFrames)
+    /// Clips resampled together at most (channels of one libsoxr resampler).
+    static let batchChannels = 16
+    /// Per source rate, the source frames after which a streaming resampler has returned a
+    /// whole clip (`prefixFrames(from:)`).
+    var prefixes: [Int: Int] = [:]
+
     private var session: ResamplerSession?
-    private var chunk = [Float](repeating: 0, count: AudioClipReader.chunkFrames)
 
     /// Makes a reader for clips of `clipSamples` samples at `targetRate` Hz.
     init(targetRate: Int, clipSamples: Int, rule: FitRule, clamp: Bool) {
@@ -40,7 +57,7 @@ final class AudioClipReader {
     /// Throws `bad-sample-rate`, `decode-failed` when no frame decodes, `non-finite` for a
     /// NaN or infinite sample among those read, and the stream's own errors.
     func fittedClip(from stream: AudioStream, timings: inout SpectrogramTimings) throws
-        -> (clip: [Float], framesRead: Int, readToEnd: Bool) {
+        -> FittedClip {
         let from = stream.sampleRate
         let path = stream.path
         guard from > 0 else {
@@ -92,14 +109,20 @@ final class AudioClipReader {
             let start = centreStart ?? 0
             clip = Array(resampled[start..<(start + clipSamples)])
         }
-        if clamp {
-            for i in clip.indices { clip[i] = min(max(clip[i], -1), 1) }
-        }
+        clampIfAsked(&clip)
         timings.fit += SpectrogramTimings.now() - fitStart
-        return (clip, read, ended)
+        return FittedClip(clip: clip, framesRead: read, readToEnd: ended)
     }
 
     // MARK: - Steps
+
+    /// Clamps to [-1, 1] when the configuration asks for it.
+    func clampIfAsked(_ clip: inout [Float]) {
+        guard clamp else { return }
+        clip.withUnsafeMutableBufferPointer { buffer in
+            for i in buffer.indices { buffer[i] = min(max(buffer[i], -1), 1) }
+        }
+    }
 
     /// The session for `from` Hz, cleared for a new clip; nil when no resampling is needed.
     private func resampler(from: Int, path: String) throws -> ResamplerSession? {
@@ -126,13 +149,13 @@ final class AudioClipReader {
 
     /// How many source frames to ask for when `remaining` resampled samples are still missing:
     /// their span at the source rate, at least `minimumRead`, at most `chunkFrames`.
-    private func readSize(remaining: Int, from: Int) -> Int {
+    func readSize(remaining: Int, from: Int) -> Int {
         let span = Int((Double(remaining) * Double(from) / Double(targetRate)).rounded(.up)) + 1
         return min(AudioClipReader.chunkFrames, max(AudioClipReader.minimumRead, span))
     }
 
     /// Throws `non-finite` naming the first NaN or infinite sample among the `count` just read.
-    private func checkFinite(_ count: Int, firstIndex: Int, path: String) throws {
+    func checkFinite(_ count: Int, firstIndex: Int, path: String) throws {
         for i in 0..<count where !chunk[i].isFinite {
             throw MediaError(path: path, code: "non-finite",
                              reason: "sample \(firstIndex + i) is \(chunk[i]); audio must be "
@@ -154,7 +177,7 @@ final class AudioClipReader {
     }
 
     /// librosa's length fix after resampling: zero-pad or cut to `ceil(n * to / from)`.
-    private func fixLength(_ resampled: inout [Float], sourceFrames: Int, from: Int) {
+    func fixLength(_ resampled: inout [Float], sourceFrames: Int, from: Int) {
         guard from != targetRate else { return }
         let target = Resampler.outputLength(inputLength: sourceFrames, from: from, to: targetRate)
         if resampled.count > target {

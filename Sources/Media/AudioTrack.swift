@@ -236,14 +236,16 @@ final class AudioTrack: AudioStream {
                           reason: "the container holds no audio stream (streams: \(streams))")
     }
 
-    /// The track's duration from the stream, else from the container, in seconds (0 unknown).
+    /// The track's own duration in seconds, or the container's when the track is its only
+    /// stream; 0 when unknown (a container's duration is that of its longest stream).
     private static func declaredSeconds(_ format: UnsafeMutablePointer<AVFormatContext>,
                                         _ stream: UnsafeMutablePointer<AVStream>) -> Double {
         let none = amss_av_nopts_value()
         if stream.pointee.duration != none && stream.pointee.duration > 0 {
             return Double(stream.pointee.duration) * av_q2d(stream.pointee.time_base)
         }
-        if format.pointee.duration != none && format.pointee.duration > 0 {
+        if format.pointee.nb_streams == 1 && format.pointee.duration != none
+            && format.pointee.duration > 0 {
             return Double(format.pointee.duration) / Double(amss_av_time_base())
         }
         return 0

@@ -5,6 +5,7 @@ import Pipeline
 enum BenchCommand {
     static let help = """
         usage: amss bench prep <root> [--python SCRIPT] [--workers N] [--skip-python]
+               amss bench audio <file or folder>... (amss bench audio --help)
 
         Times the whole CREMA-D prep job on <root> twice, start-up included, each into a fresh
         temporary cache: this binary's `prep`, then SCRIPT (default tools/bench/prep.py, librosa +
@@ -12,6 +13,7 @@ enum BenchCommand {
         """
 
     static func run(_ words: [String]) throws -> Int32 {
+        if words.first == "audio" { return try BenchAudioCommand.run(Array(words.dropFirst())) }
         let arguments = try Arguments(words, valued: ["python", "workers"],
                                       allowedFlags: ["help", "skip-python"])
         if arguments.flag("help") { Output.line(help); return 0 }

@@ -10,6 +10,7 @@ let usage = """
       train <cache-folder>        train on prepared shards (joint, AMSS, AMSS+)
       demo                        make a small synthetic CREMA-D sample, prep it, train on it
       bench prep <root>           time `amss prep` against tools/bench/prep.py on one layout
+      bench audio <files>         time the audio stage against librosa on the same files
     """
 
 let words = Array(CommandLine.arguments.dropFirst())
