@@ -1,7 +1,6 @@
-/// A fitted clip and how much of its source was decoded for it.
+/// How much of a clip's source was decoded for it (the clip itself is in
+/// `AudioClipReader.clip` until the next clip).
 struct FittedClip {
-    /// The clip, fitted and clamped.
-    let clip: [Float]
     /// Source frames decoded.
     let framesRead: Int
     /// Whether the source was decoded to its end.
@@ -34,13 +33,13 @@ final class AudioClipReader {
     /// not crawl.
     static let minimumRead = 1024
 
-    /// Mono frames read per call in batches, and scratch space for one read.
-    var chunk = [Float](repeating: 0, count: AudioClipReader.chunkFrames)
-    /// Clips resampled together at most (channels of one libsoxr resampler).
-    static let batchChannels = 16
-    /// Per source rate, the source frames after which a streaming resampler has returned a
-    /// whole clip (`prefixFrames(from:)`).
-    var prefixes: [Int: Int] = [:]
+    /// Scratch space for one read of mono frames.
+    private var chunk = [Float](repeating: 0, count: AudioClipReader.chunkFrames)
+
+    /// The resampled signal of the current clip.
+    let resampled = AudioSampleBuffer(capacity: 1 << 17)
+    /// The current clip, fitted and clamped (valid until the next clip).
+    let clip = AudioSampleBuffer(capacity: 1 << 17)
 
     private var session: ResamplerSession?
 
@@ -52,7 +51,7 @@ final class AudioClipReader {
         self.clamp = clamp
     }
 
-    /// The fitted (and clamped) clip of `stream`, and the source frames decoded for it.
+    /// Fits (and clamps) the clip of `stream` into `clip`; returns how much was decoded.
     ///
     /// Throws `bad-sample-rate`, `decode-failed` when no frame decodes, `non-finite` for a
     /// NaN or infinite sample among those read, and the stream's own errors.
@@ -68,8 +67,7 @@ final class AudioClipReader {
         let centreStart = self.centreStart(declaredFrames: stream.declaredFrames, from: from)
         let needed = (centreStart ?? 0) + clipSamples
 
-        var resampled: [Float] = []
-        resampled.reserveCapacity(needed + 4096)
+        resampled.removeAll()
         var read = 0
         var ended = false
         while resampled.count < needed {
@@ -88,7 +86,7 @@ final class AudioClipReader {
             read += got
 
             started = SpectrogramTimings.now()
-            try append(got, to: &resampled, resampler: resampler, path: path)
+            try append(got, resampler: resampler, path: path)
             timings.resample += SpectrogramTimings.now() - started
         }
         guard read > 0 else { throw AudioFile.nothingDecoded(stream) }
@@ -96,33 +94,33 @@ final class AudioClipReader {
         let started = SpectrogramTimings.now()
         if ended {
             stream.noteEnd(framesRead: read)
-            try resampler?.finish(into: &resampled, path: path)
-            fixLength(&resampled, sourceFrames: read, from: from)
+            try resampler?.finish(into: resampled, path: path)
+            fixLength(resampled, sourceFrames: read, from: from)
         }
         timings.resample += SpectrogramTimings.now() - started
 
         let fitStart = SpectrogramTimings.now()
-        var clip: [Float]
         if ended {
-            clip = AudioFit.fit(resampled, length: clipSamples, rule: rule)
+            AudioFit.fit(resampled.samples, length: clipSamples, rule: rule, into: clip)
         } else {
             let start = centreStart ?? 0
-            clip = Array(resampled[start..<(start + clipSamples)])
+            clip.removeAll()
+            clip.append(UnsafeBufferPointer(rebasing: resampled.samples[start..<(start
+                                                                             + clipSamples)]))
         }
-        clampIfAsked(&clip)
+        clampIfAsked(clip)
         timings.fit += SpectrogramTimings.now() - fitStart
-        return FittedClip(clip: clip, framesRead: read, readToEnd: ended)
+        return FittedClip(framesRead: read, readToEnd: ended)
+    }
+
+    /// Clamps to [-1, 1] when the configuration asks for it.
+    private func clampIfAsked(_ buffer: AudioSampleBuffer) {
+        guard clamp else { return }
+        let values = buffer.base
+        for i in 0..<buffer.count { values[i] = min(max(values[i], -1), 1) }
     }
 
     // MARK: - Steps
-
-    /// Clamps to [-1, 1] when the configuration asks for it.
-    func clampIfAsked(_ clip: inout [Float]) {
-        guard clamp else { return }
-        clip.withUnsafeMutableBufferPointer { buffer in
-            for i in buffer.indices { buffer[i] = min(max(buffer[i], -1), 1) }
-        }
-    }
 
     /// The session for `from` Hz, cleared for a new clip; nil when no resampling is needed.
     private func resampler(from: Int, path: String) throws -> ResamplerSession? {
@@ -149,13 +147,17 @@ final class AudioClipReader {
 
     /// How many source frames to ask for when `remaining` resampled samples are still missing:
     /// their span at the source rate, at least `minimumRead`, at most `chunkFrames`.
-    func readSize(remaining: Int, from: Int) -> Int {
+    private func readSize(remaining: Int, from: Int) -> Int {
         let span = Int((Double(remaining) * Double(from) / Double(targetRate)).rounded(.up)) + 1
         return min(AudioClipReader.chunkFrames, max(AudioClipReader.minimumRead, span))
     }
 
     /// Throws `non-finite` naming the first NaN or infinite sample among the `count` just read.
-    func checkFinite(_ count: Int, firstIndex: Int, path: String) throws {
+    private func checkFinite(_ count: Int, firstIndex: Int, path: String) throws {
+        let suspect = chunk.withUnsafeBufferPointer {
+            SpectrogramMath.containsNonFinite(UnsafeBufferPointer(rebasing: $0[0..<count]))
+        }
+        guard suspect else { return }
         for i in 0..<count where !chunk[i].isFinite {
             throw MediaError(path: path, code: "non-finite",
                              reason: "sample \(firstIndex + i) is \(chunk[i]); audio must be "
@@ -163,27 +165,24 @@ final class AudioClipReader {
         }
     }
 
-    /// Resamples (or, at the target rate, copies) the first `count` samples of the chunk.
-    private func append(_ count: Int, to resampled: inout [Float],
-                        resampler: ResamplerSession?, path: String) throws {
-        guard let resampler else {
-            resampled.append(contentsOf: chunk[0..<count])
-            return
-        }
+    /// Resamples (or, at the target rate, copies) the first `count` samples of the chunk
+    /// into `resampled`.
+    private func append(_ count: Int, resampler: ResamplerSession?, path: String) throws {
         try chunk.withUnsafeBufferPointer { buffer in
-            try resampler.push(UnsafeBufferPointer(rebasing: buffer[0..<count]),
-                               into: &resampled, path: path)
+            let part = UnsafeBufferPointer(rebasing: buffer[0..<count])
+            guard let resampler else { return resampled.append(part) }
+            try resampler.push(part, into: resampled, path: path)
         }
     }
 
     /// librosa's length fix after resampling: zero-pad or cut to `ceil(n * to / from)`.
-    func fixLength(_ resampled: inout [Float], sourceFrames: Int, from: Int) {
+    private func fixLength(_ resampled: AudioSampleBuffer, sourceFrames: Int, from: Int) {
         guard from != targetRate else { return }
         let target = Resampler.outputLength(inputLength: sourceFrames, from: from, to: targetRate)
         if resampled.count > target {
-            resampled.removeLast(resampled.count - target)
-        } else if resampled.count < target {
-            resampled.append(contentsOf: repeatElement(0, count: target - resampled.count))
+            resampled.truncate(to: target)
+        } else {
+            resampled.appendZeros(target - resampled.count)
         }
     }
 }

@@ -39,7 +39,7 @@ public struct AudioDecibels: Codable, Equatable, Sendable {
 
     /// Converts powers in place: `10 log10(max(amin, x))` minus the reference in dB, computed
     /// in Float64 and rounded once; then `max(x, peak - top_db)` over the whole spectrogram.
-    func apply(to values: inout [Float]) {
+    func apply(to values: UnsafeMutableBufferPointer<Float>) {
         let refPower: Double
         switch reference {
         case .max: refPower = Double(values.max() ?? 0)

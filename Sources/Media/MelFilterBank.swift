@@ -57,24 +57,23 @@ struct MelFilterBank {
         return out
     }
 
-    /// `weights · spectrum` for a row-major `[bins, frames]` spectrogram; each mel value is a
-    /// Float32 sum over the filter's bins in bin order.
-    func apply(to spectrum: Spectrogram) -> Spectrogram {
-        let frames = spectrum.frames
-        var out = [Float](repeating: 0, count: nMels * frames)
-        spectrum.values.withUnsafeBufferPointer { s in
-            out.withUnsafeMutableBufferPointer { o in
-                for (m, filter) in filters.enumerated() {
-                    let row = o.baseAddress.map { $0 + m * frames }
-                    guard let row else { continue }
-                    for (j, w) in filter.weights.enumerated() where w != 0 {
-                        let source = (filter.first + j) * frames
-                        for t in 0..<frames { row[t] += w * s[source + t] }
-                    }
-                }
+    /// `weights · spectrum` frame by frame: `source` holds `frames × bins` values (frame `t`
+    /// from `t * bins`), `out` (emptied first) receives `frames × nMels`; each mel value is a
+    /// Float32 sum over the filter's bins in bin order, starting from zero.
+    func apply(frameMajor source: UnsafePointer<Float>, frames: Int, into out: AudioSampleBuffer) {
+        out.removeAll()
+        let destination = out.reserve(frames * nMels)
+        for t in 0..<frames {
+            let spectrum = source + t * bins
+            let row = destination + t * nMels
+            for (m, filter) in filters.enumerated() {
+                var sum: Float = 0
+                let start = spectrum + filter.first
+                for (j, w) in filter.weights.enumerated() { sum += w * start[j] }
+                row[m] = sum
             }
         }
-        return Spectrogram(bins: nMels, frames: frames, values: out)
+        out.commit(frames * nMels)
     }
 
     // MARK: - Mel scales

@@ -102,12 +102,12 @@ final class ResamplerSession {
     /// libsoxr's output does not depend on how the input is split into calls (its stages read
     /// from FIFOs), so a clip fed in pieces gives the samples of one `process` call; samples
     /// returned before `finish` are final.
-    func push(_ input: UnsafeBufferPointer<Float>, into output: inout [Float],
+    func push(_ input: UnsafeBufferPointer<Float>, into output: AudioSampleBuffer,
               path: String) throws {
         guard let base = input.baseAddress, !input.isEmpty else { return }
         let room = Int(Double(input.count) * Double(to) / Double(from)) + 256
         var nothing: Float = 0
-        try drain(into: &output, room: room, path: path) { first, out, olen, odone in
+        try drain(into: output, room: room, path: path) { first, out, olen, odone in
             first ? soxr_process(self.soxr, base, input.count, nil, out, olen, odone)
                 : soxr_process(self.soxr, &nothing, 0, nil, out, olen, odone)
         }
@@ -115,29 +115,24 @@ final class ResamplerSession {
 
     /// Ends the clip: flushes the filter and appends the last samples (calls `soxr_process`
     /// with no input until it returns nothing more).
-    func finish(into output: inout [Float], path: String) throws {
+    func finish(into output: AudioSampleBuffer, path: String) throws {
         let room = Int(Double(from + to) / Double(from) * 1024) + 4096
-        try drain(into: &output, room: room, path: path) { _, out, olen, odone in
+        try drain(into: output, room: room, path: path) { _, out, olen, odone in
             soxr_process(self.soxr, nil, 0, nil, out, olen, odone)
         }
     }
 
     /// Runs `call` (told whether it is the first call) into `room` free samples at the end of
     /// `output`, again and again while a call fills the room completely.
-    private func drain(into output: inout [Float], room: Int, path: String,
+    private func drain(into output: AudioSampleBuffer, room: Int, path: String,
                        _ call: (Bool, UnsafeMutablePointer<Float>, Int,
                                 UnsafeMutablePointer<Int>) -> soxr_error_t?) throws {
         var first = true
         while true {
-            let start = output.count
-            output.append(contentsOf: repeatElement(0, count: room))
+            let out = output.reserve(room)
             var done = 0
-            let error = output.withUnsafeMutableBufferPointer { buffer -> soxr_error_t? in
-                guard let out = buffer.baseAddress else { return nil }
-                return call(first, out + start, room, &done)
-            }
-            try check(error, call: "soxr_process", path: path)
-            output.removeLast(room - done)
+            try check(call(first, out, room, &done), call: "soxr_process", path: path)
+            output.commit(done)
             first = false
             if done < room { return }
         }

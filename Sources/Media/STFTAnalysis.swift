@@ -34,26 +34,41 @@ final class STFTAnalysis {
     /// The transform is FFTW single precision; librosa transforms in Float64 and rounds to
     /// complex64, so values differ by float32 rounding (about 1e-7 × max|S| on speech).
     func spectrum(of samples: [Float], power: Bool) -> Spectrogram {
-        let frames = AudioConfig.frameCount(samples: samples.count, nFFT: nFFT, hop: hop,
-                                            center: center)
-        guard frames > 0 else { return Spectrogram(bins: bins, frames: 0, values: []) }
+        let scratch = AudioSampleBuffer()
+        let frames = samples.withUnsafeBufferPointer {
+            frameMajor(of: $0, power: power, into: scratch)
+        }
         var values = [Float](repeating: 0, count: bins * frames)
-        let pad = center ? nFFT / 2 : 0
-
-        samples.withUnsafeBufferPointer { x in
-            window.withUnsafeBufferPointer { w in
-                values.withUnsafeMutableBufferPointer { out in
-                    for t in 0..<frames {
-                        loadFrame(x, window: w, origin: t * hop - pad)
-
-                        plan.execute()
-
-                        store(into: out, frame: t, frames: frames, power: power)
-                    }
-                }
-            }
+        values.withUnsafeMutableBufferPointer { out in
+            guard let base = out.baseAddress else { return }
+            SpectrogramMath.transpose(scratch.base, rows: bins, columns: frames, into: base)
         }
         return Spectrogram(bins: bins, frames: frames, values: values)
+    }
+
+    /// The same values frame by frame: `out` (emptied first) receives `frames × bins` values,
+    /// frame `t`'s bins contiguous from `t * bins`; returns the frame count.
+    func frameMajor(of samples: UnsafeBufferPointer<Float>, power: Bool,
+                    into out: AudioSampleBuffer) -> Int {
+        let frames = AudioConfig.frameCount(samples: samples.count, nFFT: nFFT, hop: hop,
+                                            center: center)
+        out.removeAll()
+        guard frames > 0 else { return 0 }
+        let pad = center ? nFFT / 2 : 0
+        let bins = self.bins
+        let destination = out.reserve(frames * bins)
+
+        window.withUnsafeBufferPointer { w in
+            for t in 0..<frames {
+                loadFrame(samples, window: w, origin: t * hop - pad)
+
+                plan.execute()
+
+                store(into: destination + t * bins, power: power)
+            }
+        }
+        out.commit(frames * bins)
+        return frames
     }
 
     /// Fills the plan's input with `nFFT` windowed samples starting at signal index `origin`
@@ -80,23 +95,20 @@ final class STFTAnalysis {
         }
     }
 
-    /// Writes `|X_k|` (or `|X_k|²`) of the plan's output into column `frame`.
-    private func store(into out: UnsafeMutableBufferPointer<Float>, frame: Int, frames: Int,
-                       power: Bool) {
+    /// Writes `|X_k|` (or `|X_k|²`) of the plan's output to `column[0..<bins]`.
+    private func store(into column: UnsafeMutablePointer<Float>, power: Bool) {
         let spectrum = UnsafeRawPointer(plan.output).assumingMemoryBound(to: Float.self)
-        guard let base = out.baseAddress else { return }
-        let column = base + frame
         if power {
             for k in 0..<plan.bins {
                 let re = spectrum[2 * k]
                 let im = spectrum[2 * k + 1]
-                column[k * frames] = re * re + im * im
+                column[k] = re * re + im * im
             }
         } else {
             for k in 0..<plan.bins {
                 let re = spectrum[2 * k]
                 let im = spectrum[2 * k + 1]
-                column[k * frames] = (re * re + im * im).squareRoot()
+                column[k] = (re * re + im * im).squareRoot()
             }
         }
     }

@@ -18,6 +18,8 @@ public final class SpectrogramExtractor {
     private let analysis: STFTAnalysis
     private let melBank: MelFilterBank?
     private let reader: AudioClipReader
+    private let spectrumScratch = AudioSampleBuffer(capacity: 1 << 16)
+    private let melScratch = AudioSampleBuffer(capacity: 1 << 12)
 
     /// Validates `config`, plans its FFT and builds its mel filter bank; throws `bad-config`
     /// for an unusable configuration (non-positive sizes, a window longer than n_fft, unknown
@@ -49,44 +51,6 @@ public final class SpectrogramExtractor {
         return try features(of: stream)
     }
 
-    /// The recipe for many files at once, with the same results as `features(ofFile:)` for
-    /// each (or its error): sources that need resampling are decoded first, then resampled
-    /// by source rate in batches that share one libsoxr filter design, which makes short
-    /// clips about twice as fast to resample.
-    public func features(ofFiles paths: [String]) -> [Result<AudioFeatures, MediaError>] {
-        var results = [Result<AudioFeatures, MediaError>?](repeating: nil, count: paths.count)
-        var pending: [(index: Int, source: AudioClipReader.DecodedSource,
-                       warnings: [AudioWarning])] = []
-        for (i, path) in paths.enumerated() {
-            results[i] = SpectrogramExtractor.catching(path) {
-                let started = SpectrogramTimings.now()
-                let stream = try AudioFile.open(path: path)
-                timings.decode += SpectrogramTimings.now() - started
-                guard reader.batches(stream) else { return try features(of: stream) }
-                let source = try reader.decodeForBatch(stream, timings: &timings)
-                pending.append((i, source, stream.warnings))
-                return nil
-            }
-        }
-
-        let clips: [FittedClip]
-        do {
-            clips = try reader.fittedClips(pending.map(\.source), timings: &timings,
-                                           path: pending.first.map { paths[$0.index] } ?? "")
-        } catch {
-            let failure = SpectrogramExtractor.mediaError(error, path: "")
-            for item in pending { results[item.index] = .failure(failure) }
-            return results.compactMap { $0 }
-        }
-        for (item, clip) in zip(pending, clips) {
-            results[item.index] = SpectrogramExtractor.catching(paths[item.index]) {
-                try features(of: clip, path: paths[item.index], warnings: item.warnings)
-            }
-        }
-        return results.map { $0 ?? .failure(MediaError(path: "", code: "failed",
-                                                       reason: "no result")) }
-    }
-
     /// The spectrogram of a file (`features(ofFile:)` without the warnings).
     public func spectrogram(ofFile path: String) throws -> Spectrogram {
         try features(ofFile: path).spectrogram
@@ -109,15 +73,33 @@ public final class SpectrogramExtractor {
 
     /// The configured output of already fitted (and clamped) samples.
     public func spectrogram(ofFitted samples: [Float]) -> Spectrogram {
+        samples.withUnsafeBufferPointer { spectrogram(ofFitted: $0) }
+    }
+
+    /// The configured output of fitted samples: spectrum and mel bank frame by frame into
+    /// scratch space, compression over it, then one transposition into the result.
+    func spectrogram(ofFitted samples: UnsafeBufferPointer<Float>) -> Spectrogram {
         var started = SpectrogramTimings.now()
-        var spectrogram = analysis.spectrum(of: samples, power: config.output.usesPower)
-        if let melBank { spectrogram = melBank.apply(to: spectrogram) }
+        let frames = analysis.frameMajor(of: samples, power: config.output.usesPower,
+                                         into: spectrumScratch)
+        var data = spectrumScratch
+        if let melBank {
+            melBank.apply(frameMajor: spectrumScratch.base, frames: frames, into: melScratch)
+            data = melScratch
+        }
+        let rows = melBank?.nMels ?? analysis.bins
         timings.stft += SpectrogramTimings.now() - started
 
         started = SpectrogramTimings.now()
-        compress(&spectrogram.values)
+        compress(UnsafeMutableBufferPointer(start: data.base, count: data.count))
+        let values = [Float](unsafeUninitializedCapacity: rows * frames) { buffer, count in
+            if let base = buffer.baseAddress {
+                SpectrogramMath.transpose(data.base, rows: rows, columns: frames, into: base)
+            }
+            count = rows * frames
+        }
         timings.scale += SpectrogramTimings.now() - started
-        return spectrogram
+        return Spectrogram(bins: rows, frames: frames, values: values)
     }
 
     /// The magnitude |STFT| of already fitted (and clamped) samples, whatever the configured
@@ -144,13 +126,13 @@ public final class SpectrogramExtractor {
         return try features(of: fitted, path: stream.path, warnings: stream.warnings)
     }
 
-    /// Transform a fitted clip.
+    /// Transform the reader's current clip.
     func features(of fitted: FittedClip, path: String, warnings: [AudioWarning]) throws
         -> AudioFeatures {
-        let spectrogram = spectrogram(ofFitted: fitted.clip)
+        let spectrogram = spectrogram(ofFitted: reader.clip.samples)
         guard spectrogram.frames > 0 else {
             throw MediaError(path: path, code: "too-short",
-                             reason: "\(fitted.clip.count) samples give no frame of n_fft "
+                             reason: "\(reader.clip.count) samples give no frame of n_fft "
                                 + "\(config.nFFT) without centring")
         }
         timings.clips += 1
@@ -158,32 +140,16 @@ public final class SpectrogramExtractor {
                              framesRead: fitted.framesRead, readToEnd: fitted.readToEnd)
     }
 
-    /// `body`'s value as a result (nil stays nil), its error as a `MediaError` naming `path`.
-    private static func catching(_ path: String, _ body: () throws -> AudioFeatures?)
-        -> Result<AudioFeatures, MediaError>? {
-        do {
-            return try body().map { .success($0) }
-        } catch {
-            return .failure(mediaError(error, path: path))
-        }
-    }
-
-    /// `error` as a `MediaError` (code `failed` for any other error).
-    private static func mediaError(_ error: Error, path: String) -> MediaError {
-        error as? MediaError ?? MediaError(path: path, code: "failed", reason: "\(error)")
-    }
-
     /// The output kind's compression, in place: `ln(x + log_offset)` in Float32 as numpy
     /// computes `np.log(S + offset)`, or the dB scale.
-    private func compress(_ values: inout [Float]) {
+    private func compress(_ values: UnsafeMutableBufferPointer<Float>) {
         switch config.output {
         case .magnitude, .power:
             return
         case .log, .logPower:
-            let offset = Float(config.logOffset)
-            for i in values.indices { values[i] = log(values[i] + offset) }
+            SpectrogramMath.log(values, offset: Float(config.logOffset))
         case .db:
-            config.decibels.apply(to: &values)
+            config.decibels.apply(to: values)
         }
     }
 

@@ -6,7 +6,7 @@ import Pipeline
 enum BenchAudioCommand {
     static let help = """
         usage: amss bench audio <file or folder>... [--config NAME|FILE] [--passes N]
-                                [--batch N] [--python SCRIPT] [--skip-python] [--json]
+                                [--python SCRIPT] [--skip-python] [--json]
 
         Times the audio stage (decode, resample, fit, STFT, output) single-threaded over the
         given files and every audio or video file under the given folders: one untimed pass
@@ -14,25 +14,21 @@ enum BenchAudioCommand {
         binary, then the same files and passes with SCRIPT (default tools/bench/audio.py:
         librosa.load + fit + stft + log) under python3. Prints clips per second for both,
         where the time goes, and the ratio. --config takes a built-in pipeline name (crema,
-        ks) or a pipeline config file; default crema. --batch N hands N files at a time to the
-        batch API, which resamples clips of one rate together (default 16; 1 times the
-        one-file API that `amss prep` uses).
+        ks) or a pipeline config file; default crema.
         """
 
     static func run(_ words: [String]) throws -> Int32 {
-        let arguments = try Arguments(words, valued: ["config", "passes", "python", "batch"],
+        let arguments = try Arguments(words, valued: ["config", "passes", "python"],
                                       allowedFlags: ["help", "skip-python", "json"])
         if arguments.flag("help") { Output.line(help); return 0 }
         guard !arguments.positional.isEmpty else {
             throw UsageError("bench audio needs files or folders\n\n\(help)")
         }
         let passes = try arguments.integer("passes", default: 3, in: 1...1000)
-        let batch = try arguments.integer("batch", default: 16, in: 1...4096)
         let audio = try config(arguments.options["config"] ?? "crema").audio
         let files = try BenchAudioFiles.collect(arguments.positional)
 
-        let ours = try BenchAudioRun.measure(files: files, config: audio, passes: passes,
-                                              batch: batch)
+        let ours = try BenchAudioRun.measure(files: files, config: audio, passes: passes)
         guard !ours.usable.isEmpty else {
             throw UsageError("none of the \(files.count) files gives a spectrogram")
         }
@@ -43,7 +39,7 @@ enum BenchAudioCommand {
                                               passes: passes)
         }
 
-        let report = BenchAudioReport(ours: ours, python: python, config: audio, batch: batch)
+        let report = BenchAudioReport(ours: ours, python: python, config: audio)
         if arguments.flag("json") {
             try Output.json(report)
         } else {

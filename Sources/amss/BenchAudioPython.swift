@@ -11,12 +11,14 @@ enum BenchAudioPython {
         let seconds: Double
         let clipsPerSecond: Double
         let msPerClip: Double
+        let cpuMsPerClip: Double
         let shape: [Int]
         let stepsMsPerClip: [String: Double]
 
         enum CodingKeys: String, CodingKey {
             case librosa, clips, seconds, shape
             case clipsPerSecond = "clips_per_second", msPerClip = "ms_per_clip"
+            case cpuMsPerClip = "cpu_ms_per_clip"
             case stepsMsPerClip = "steps_ms_per_clip"
         }
     }

@@ -13,6 +13,8 @@ enum BenchAudioRun {
         let clips: Int
         /// Wall seconds of the timed passes.
         let seconds: Double
+        /// CPU seconds of this thread over the timed passes.
+        let cpuSeconds: Double
         /// Seconds per step over the timed passes.
         let timings: SpectrogramTimings
         /// The spectrogram shape `[rows, frames]` of the last clip.
@@ -20,10 +22,9 @@ enum BenchAudioRun {
     }
 
     /// One untimed pass over `files` (which also warms caches and the resamplers), then
-    /// `passes` timed passes over the files that worked, `batch` files per
-    /// `features(ofFiles:)` call (1: one `spectrogram(ofFile:)` call per file).
-    static func measure(files: [String], config: AudioConfig, passes: Int,
-                        batch: Int) throws -> Result {
+    /// `passes` timed passes over the files that worked, one `spectrogram(ofFile:)` call per
+    /// file, as `amss prep` makes them.
+    static func measure(files: [String], config: AudioConfig, passes: Int) throws -> Result {
         let extractor = try SpectrogramExtractor(config: config)
         var usable: [String] = []
         var rejected: [(String, String)] = []
@@ -39,24 +40,17 @@ enum BenchAudioRun {
         extractor.resetTimings()
         var shape = [0, 0]
         let started = Date()
+        let cpuStarted = SpectrogramTimings.now()
         for _ in 0..<passes {
-            if batch <= 1 {
-                for path in usable {
-                    let spectrogram = try extractor.spectrogram(ofFile: path)
-                    shape = [spectrogram.bins, spectrogram.frames]
-                }
-                continue
-            }
-            for start in stride(from: 0, to: usable.count, by: batch) {
-                let paths = Array(usable[start..<min(usable.count, start + batch)])
-                for result in extractor.features(ofFiles: paths) {
-                    let spectrogram = try result.get().spectrogram
-                    shape = [spectrogram.bins, spectrogram.frames]
-                }
+            for path in usable {
+                let spectrogram = try extractor.spectrogram(ofFile: path)
+                shape = [spectrogram.bins, spectrogram.frames]
             }
         }
         let seconds = Date().timeIntervalSince(started)
+        let cpuSeconds = SpectrogramTimings.now() - cpuStarted
         return Result(usable: usable, rejected: rejected, clips: usable.count * passes,
-                      seconds: seconds, timings: extractor.timings, shape: shape)
+                      seconds: seconds, cpuSeconds: cpuSeconds, timings: extractor.timings,
+                      shape: shape)
     }
 }
