@@ -18,11 +18,11 @@ public enum AudioFile {
 
     /// Reads the header only, for validation (`sf_open` and its `SF_INFO`; for a container,
     /// its audio track up to the first decoded frame, with `frames` estimated from the
-    /// declared duration).
+    /// declared duration; 0 frames when the length is unknown).
     public static func probe(path: String) throws -> AudioInfo {
         let stream = try open(path: path)
-        let frames = stream.declaredFrames
-            ?? Int(((stream as? AudioTrack)?.declaredSeconds ?? 0) * Double(stream.sampleRate))
+        let seconds = (stream as? AudioTrack)?.declaredSeconds ?? 0
+        let frames = stream.declaredFrames ?? Int(seconds * Double(stream.sampleRate))
         return AudioInfo(frames: frames, sampleRate: stream.sampleRate,
                          channels: stream.channels, format: stream.formatName)
     }
@@ -73,12 +73,22 @@ public enum AudioFile {
         do {
             file = try AudioSoundFile(readingFrom: path)
         } catch let soundFileError as MediaError where soundFileError.code == "not-audio" {
+            // sf_error(NULL) still holds why that sf_open failed
+            let recognised = sf_error(nil) != Int32(SF_ERR_UNRECOGNISED_FORMAT)
+            let track: AudioTrack
             do {
-                return try AudioTrack(path: path)
+                track = try AudioTrack(path: path)
             } catch let trackError as MediaError where trackError.code == "not-audio" {
                 throw MediaError(path: path, code: "not-audio",
                                  reason: soundFileError.reason + "; " + trackError.reason)
             }
+            if recognised {
+                track.addWarning(AudioWarning(
+                    path: path, code: "decoder-fallback",
+                    message: soundFileError.reason + "; decoded with libavformat ("
+                        + track.formatName + ") instead"))
+            }
+            return track
         }
         let header = AudioWAVHeader.read(path: path)
         if file.info.frames <= 0, let header { _ = try header.check(path: path) }

@@ -1,8 +1,12 @@
+import CSndFile
+
 /// A libsndfile handle read as a mono `AudioStream`.
 extension AudioSoundFile: AudioStream {
     var sampleRate: Int { Int(info.samplerate) }
     var channels: Int { Int(info.channels) }
-    var declaredFrames: Int? { Int(info.frames) }
+    /// The header's frame count; nil when libsndfile cannot tell (it reports `SF_COUNT_MAX`
+    /// for an Ogg stream whose last page is missing).
+    var declaredFrames: Int? { info.frames == Int64.max ? nil : Int(info.frames) }
 
     /// Reads interleaved frames (`sf_readf_float`) and averages each frame's channels; a
     /// mono file is read straight into `buffer`.
@@ -30,11 +34,18 @@ extension AudioSoundFile: AudioStream {
     /// Adds a `truncated` warning when fewer frames decoded than the header declares and the
     /// WAV header check did not already report the short file.
     func noteEnd(framesRead: Int) {
-        let declared = Int(info.frames)
-        guard framesRead < declared, !warnings.contains(where: { $0.code == "truncated" }) else {
+        guard !warnings.contains(where: { $0.code == "truncated" }) else { return }
+        let why = lastError.map { " (libsndfile: \($0))" } ?? ""
+        guard let declared = declaredFrames else {
+            // an Ogg stream without its last page: cut short
+            guard Int(info.format) & Int(SF_FORMAT_TYPEMASK) == Int(SF_FORMAT_OGG) else { return }
+            warnings.append(AudioWarning(path: path, code: "truncated",
+                                         message: "the Ogg stream has no final page (cut "
+                                            + "short?); decoded the \(framesRead) frames that "
+                                            + "are there\(why)"))
             return
         }
-        let why = lastError.map { " (libsndfile: \($0))" } ?? ""
+        guard framesRead < declared else { return }
         warnings.append(AudioWarning(path: path, code: "truncated",
                                      message: "the header declares \(declared) frames but only "
                                         + "\(framesRead) could be decoded\(why)"))

@@ -118,12 +118,18 @@ final class AudioTrack: AudioStream {
                 message: "reading stopped after \(seconds(decoded)) s of audio: "
                     + "\(AVError.message(readError)); decoded the samples before it"))
         } else if declaredSeconds > 0,
-                  decoded < declaredSeconds - max(0.25, 0.02 * declaredSeconds) {
+                  decoded < declaredSeconds - max(0.05, 0.02 * declaredSeconds) {
             endWarnings.append(AudioWarning(
                 path: path, code: "truncated",
                 message: "the container declares \(seconds(declaredSeconds)) s of audio but "
                     + "only \(seconds(decoded)) s could be decoded"))
         }
+    }
+
+    /// Records a warning about the file found by the caller (such as another decoder's
+    /// failure).
+    func addWarning(_ warning: AudioWarning) {
+        endWarnings.append(warning)
     }
 
     // MARK: - Decoding

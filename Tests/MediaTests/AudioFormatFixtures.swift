@@ -9,6 +9,8 @@ struct AudioFormatFixtures: Decodable {
     struct DecodeCase: Decodable {
         let name: String
         let file: String
+        /// `librosa.load` for files libsndfile reads, `pyav` for container tracks.
+        let reference: String
         let sourceRate: Int
         let sourceFrames: Int
         let channels: Int
@@ -18,7 +20,7 @@ struct AudioFormatFixtures: Decodable {
         let maxMagnitude: Double
 
         enum CodingKeys: String, CodingKey {
-            case name = "case", file, channels, bins, frames
+            case name = "case", file, reference, channels, bins, frames
             case sourceRate = "source_rate", sourceFrames = "source_frames"
             case resampledLength = "resampled_length", maxMagnitude = "max_magnitude"
         }

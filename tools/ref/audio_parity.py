@@ -11,7 +11,8 @@ Step 1 (`make`) cuts short loud windows out of the real speech recordings alread
 that folder (Asterisk prompts at 8 kHz and 16 kHz, ALSA clips at 48 kHz, see LICENSES.md) and
 writes them, into `parity/`, in every sample format libsndfile reads (soundfile), in Ogg, and as
 the audio track of MP4, FLV, AVI and MKV files with a tiny video track (ffmpeg CLI); plus three
-synthetic edge cases. Step 2 (`ref`) computes, from the committed files:
+synthetic edge cases, plus `bad-nan.mkv` (float samples with a NaN and an infinity) and
+`video-only.mp4` (no audio stream) for the rejection tests. Step 2 (`ref`) computes, from the committed files:
 
     <case>.resampled.f32   the whole resampled mono signal at 22 050 Hz
     <case>.mag.f32         |STFT| of the fitted clip, [257, frames] row-major
@@ -85,7 +86,8 @@ SNDFILE = {
 TINY_VIDEO = ["-f", "lavfi", "-i", "color=c=gray:s=32x32:r=5"]
 CONTAINERS = {
     "mp4-aac": ("mp4-aac.mp4", 48000, ["alsa48k-a", "alsa48k-b"],
-                ["-c:a", "aac", "-b:a", "64k"], ["-c:v", "libx264", "-preset", "ultrafast"]),
+                ["-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart"],
+                ["-c:v", "libx264", "-preset", "ultrafast"]),
     "flv-mp3": ("flv-mp3.flv", 22050, ["ast16k-a"],
                 ["-c:a", "libmp3lame", "-b:a", "32k"], ["-c:v", "flv"]),
     "avi-s16-stereo": ("avi-s16-stereo.avi", 16000, ["ast16k-a", "ast16k-b"],
@@ -98,6 +100,8 @@ CONTAINERS = {
     "mkv-opus": ("mkv-opus.mkv", 48000, ["alsa48k-b"], ["-c:a", "libopus", "-b:a", "48k"],
                  ["-c:v", "mpeg4"]),
     "mkv-f64": ("mkv-f64.mkv", 16000, ["ast16k-b"], ["-c:a", "pcm_f64le"], ["-c:v", "mpeg4"]),
+    # G.722 inside a WAV header: libsndfile rejects its fmt chunk, libavformat reads it
+    "wav-g722": ("wav-g722.wav", 16000, ["ast16k-a"], ["-c:a", "g722", "-f", "wav"], None),
 }
 
 # synthetic edge cases: name -> (file, rate, subtype)
@@ -118,6 +122,22 @@ def edge_samples(name, root):
         return np.where(np.sin(2 * np.pi * 441 * t) >= 0, 1.0, -1.0).astype(np.float32)
     speech = speech_at(root, 8000)
     return loudest_window(speech["ast8k-c"], 8000, SEGMENT)[:100]
+
+
+def make_bad_media(out):
+    """A Matroska file whose float samples hold a NaN and an infinity, and an MP4 without an
+    audio stream (for the rejection tests; no reference values)."""
+    samples = np.linspace(-0.5, 0.5, 400, dtype=np.float32)
+    samples[100] = np.nan
+    samples[200] = np.inf
+    wav = out / "tmp-nan.wav"
+    sf.write(wav, samples, 8000, subtype="FLOAT")
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(wav), "-c:a", "copy", "-bitexact",
+                    str(out / "bad-nan.mkv")], check=True)
+    wav.unlink()
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *TINY_VIDEO, "-t", "0.4", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-bitexact", str(out / "video-only.mp4")],
+                   check=True)
 
 
 def loudest_window(y, rate, seconds):
@@ -159,13 +179,15 @@ def make(root, out):
         data = channels_for(root, rate, keys)
         wav = out / "tmp-source.wav"
         sf.write(wav, data, rate, subtype="FLOAT")
-        command = ["ffmpeg", "-v", "error", "-y", "-i", str(wav), *TINY_VIDEO, "-shortest",
-                   "-map", "0:a", "-map", "1:v", *audio_args, *video_args, "-bitexact",
-                   str(out / file)]
+        video = [*TINY_VIDEO, "-shortest", "-map", "0:a", "-map", "1:v", *video_args] \
+            if video_args else []
+        command = ["ffmpeg", "-v", "error", "-y", "-i", str(wav), *video, *audio_args,
+                   "-bitexact", str(out / file)]
         subprocess.run(command, check=True)
         wav.unlink()
     for name, (file, rate, subtype) in EDGES.items():
         sf.write(out / file, edge_samples(name, root), rate, subtype=subtype)
+    make_bad_media(out)
 
 
 def pyav_decode(path):
@@ -222,7 +244,8 @@ def decode_case(out, name, file, container):
     mag = stft_mag(fitted)
     save(out, f"{name}.resampled", y)
     save(out, f"{name}.mag", mag)
-    return {"case": name, "file": file, "source_rate": rate, "source_frames": source_frames,
+    return {"case": name, "file": file, "reference": "pyav" if container else "librosa.load",
+            "source_rate": rate, "source_frames": source_frames,
             "channels": channels, "resampled_length": len(y), "bins": mag.shape[0],
             "frames": mag.shape[1], "max_magnitude": float(mag.max()),
             "max_resampled": float(np.abs(y).max())}
