@@ -63,7 +63,9 @@ final class AudioClipReader {
             throw MediaError(path: path, code: "bad-sample-rate",
                              reason: "cannot resample from \(from) Hz to \(targetRate) Hz")
         }
+        let designStart = SpectrogramTimings.now()
         let resampler = try resampler(from: from, path: path)
+        timings.resample += SpectrogramTimings.now() - designStart
         let centreStart = self.centreStart(declaredFrames: stream.declaredFrames, from: from)
         let needed = (centreStart ?? 0) + clipSamples
 

@@ -24,8 +24,12 @@ public final class SpectrogramExtractor {
     /// Validates `config`, plans its FFT and builds its mel filter bank; throws `bad-config`
     /// for an unusable configuration (non-positive sizes, a window longer than n_fft, unknown
     /// names, a bad mel bank or dB scale).
+    ///
+    /// The first extractor of the process raises glibc's malloc thresholds
+    /// (`AudioHeapTuning`), so that per-clip buffers are not page-faulted afresh.
     public init(config: AudioConfig) throws {
         try SpectrogramExtractor.validate(config)
+        AudioHeapTuning.apply()
         guard let shape = WindowFunction(rawValue: config.window) else {
             throw SpectrogramExtractor.badConfig("unknown window \"\(config.window)\"")
         }
