@@ -140,6 +140,8 @@ final class AudioClipReader {
     // yet still to more than the centre window's end, is cropped around the declared centre
     // — librosa would crop around the centre of what decodes; WAV headers are checked
     // against the file size by libsndfile, so WAV files are exact.
+    // LIMITATION: a container track declares no frame count, so crop-centre decodes it to the
+    // end before cropping — its length is known only then.
     private func centreStart(declaredFrames: Int?, from: Int) -> Int? {
         guard rule == .cropCentre, let declared = declaredFrames, declared > 0 else { return nil }
         let length = Resampler.outputLength(inputLength: declared, from: from, to: targetRate)

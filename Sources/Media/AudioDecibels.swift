@@ -98,6 +98,10 @@ extension AudioDecibels {
         case .value(let ref): try c.encode(ref, forKey: .reference)
         }
         try c.encode(amin, forKey: .amin)
-        if let topDB { try c.encode(topDB, forKey: .topDB) } else { try c.encodeNil(forKey: .topDB) }
+        if let topDB {
+            try c.encode(topDB, forKey: .topDB)
+        } else {
+            try c.encodeNil(forKey: .topDB)
+        }
     }
 }

@@ -62,7 +62,8 @@ extension AudioSoundFile: AudioStream {
                 let count = Float(channels)
                 for frame in 0..<got {
                     var sum: Int32 = 0
-                    for channel in 0..<channels { sum &+= Int32(base[frame &* channels &+ channel]) }
+                    let first = frame &* channels
+                    for channel in 0..<channels { sum &+= Int32(base[first &+ channel]) }
                     buffer[frame] = Float(sum) * scale / count
                 }
             }

@@ -110,6 +110,9 @@ final class AudioTrack: AudioStream {
         return count
     }
 
+    // LIMITATION: a track cut short is reported only when reading fails or the container
+    // declares the track's own duration (MP4 does; Matroska, AVI and FLV usually do not) —
+    // libavformat ends those files like complete ones.
     func noteEnd(framesRead: Int) {
         let decoded = Double(framesRead) / Double(max(sampleRate, 1))
         if let readError {

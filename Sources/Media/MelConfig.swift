@@ -15,6 +15,8 @@ public struct MelConfig: Codable, Equatable, Sendable {
     public var norm: String
 
     /// The normalisations the filter bank understands.
+    // LIMITATION: librosa's p-norm normalisations (norm=1, 2, inf) are not offered — papers in
+    // this field use Slaney's area normalisation or none.
     public static let norms = ["slaney", "none"]
 
     /// librosa's defaults: 128 filters from 0 Hz to Nyquist, Slaney scale and normalisation.

@@ -24,7 +24,8 @@ enum BenchAudioFiles {
             }
             let found = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String }
                 ?? []
-            files += found.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }
+            files += found
+                .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }
                 .sorted()
                 .map { (path as NSString).appendingPathComponent($0) }
         }

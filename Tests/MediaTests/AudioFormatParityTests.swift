@@ -5,8 +5,9 @@ import XCTest
 
 /// Every input format libsndfile reads (U8, S16, S24, S32, float, double, WAVE_FORMAT_EXTENSIBLE
 /// with 2 and 6 channels, RF64, FLAC, Ogg Vorbis and Opus), the audio track of MP4, FLV, AVI and
-/// MKV files (and G.722 in a WAV header, which only libavformat reads), and synthetic edge cases, against `librosa.load(sr=22050)` (PyAV's decode followed
-/// by librosa's steps for containers), fitted to 0.3 s and transformed with `librosa.stft`.
+/// MKV files (and G.722 in a WAV header, which only libavformat reads), and synthetic edge
+/// cases, against `librosa.load(sr=22050)` (PyAV's decode followed by librosa's steps for
+/// containers), fitted to 0.3 s and transformed with `librosa.stft`.
 ///
 /// Tolerances: resampled waveform max |Δ| ≤ 1e-5; magnitude max |Δ| ≤ 1e-4 × max|S|;
 /// log-magnitude |Δ| ≤ 1e-3 wherever |S| ≥ 1e-3 × max|S|.

@@ -23,7 +23,9 @@ final class AudioLongFileTests: XCTestCase {
             .appendingPathComponent("ast16k-queue-callswaiting.wav").path).samples
         let source = try Resampler.resample(clip, from: 16_000, to: rate)
         let n = seconds * rate
-        return (0..<n).map { i in source[i % source.count] * (0.5 + 0.4 * Float(i % 7_919) / 7_919) }
+        return (0..<n).map { i in
+            source[i % source.count] * (0.5 + 0.4 * Float(i % 7_919) / 7_919)
+        }
     }
 
     func testTenMinuteFileIsReadOnlyAsFarAsTheClipNeeds() throws {

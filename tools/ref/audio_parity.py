@@ -12,7 +12,8 @@ that folder (Asterisk prompts at 8 kHz and 16 kHz, ALSA clips at 48 kHz, see LIC
 writes them, into `parity/`, in every sample format libsndfile reads (soundfile), in Ogg, and as
 the audio track of MP4, FLV, AVI and MKV files with a tiny video track (ffmpeg CLI); plus three
 synthetic edge cases, plus `bad-nan.mkv` (float samples with a NaN and an infinity) and
-`video-only.mp4` (no audio stream) for the rejection tests. Step 2 (`ref`) computes, from the committed files:
+`video-only.mp4` (no audio stream) for the rejection tests. Step 2 (`ref`) computes, from the
+committed files:
 
     <case>.resampled.f32   the whole resampled mono signal at 22 050 Hz
     <case>.mag.f32         |STFT| of the fitted clip, [257, frames] row-major
@@ -22,7 +23,8 @@ synthetic edge cases, plus `bad-nan.mkv` (float samples with a NaN and an infini
 Files that libsndfile reads go through `librosa.load(path, sr=22050)`. Container files go
 through PyAV (`streams.best("audio")`, every decoded frame's `to_ndarray()` converted to
 float32: u8 (x - 128) / 128, integers x / 2^(bits - 1), doubles rounded), `librosa.to_mono`,
-then `librosa.resample(res_type="soxr_hq")`, the same steps librosa.load takes after decoding.
+then `librosa.resample(res_type="soxr_hq")`, the same steps librosa.load takes after decoding
+(G.722 in a WAV header counts as a container: soundfile cannot read it).
 Then every case fits with the product's rule (repeat by default), clips to [-1, 1] and runs
 `librosa.stft`. `parity.json` records each case and the tool versions. Pass `ref` as a second
 argument to skip step 1.
