@@ -151,7 +151,11 @@ public final class SpectrogramExtractor {
         case .magnitude, .power:
             return
         case .log, .logPower:
-            SpectrogramMath.log(values, offset: Float(config.logOffset))
+            // clamped samples give finite magnitudes (at most n_fft), so with a normal offset
+            // every log argument is normal and positive
+            let offset = Float(config.logOffset)
+            let safe = config.clamp && offset >= Float.leastNormalMagnitude && offset.isFinite
+            SpectrogramMath.log(values, offset: offset, checked: !safe)
         case .db:
             config.decibels.apply(to: values)
         }

@@ -7,12 +7,14 @@ enum SpectrogramMath {
     /// log (numpy's float32 log is within a few ulp too), with pure IEEE single-precision
     /// arithmetic so that every machine gives the same bits. When any `values[i] + offset`
     /// is zero, negative, subnormal, infinite or NaN, the whole buffer goes through libm's
-    /// `logf` instead (zero gives -inf).
-    static func log(_ values: UnsafeMutableBufferPointer<Float>, offset: Float) {
+    /// `logf` instead (zero gives -inf). `checked: false` skips that scan, for callers that
+    /// know every value is finite and non-negative and `offset` is normal and positive.
+    static func log(_ values: UnsafeMutableBufferPointer<Float>, offset: Float,
+                    checked: Bool = true) {
         guard let base = values.baseAddress else { return }
         let n = values.count
         var unusual: UInt32 = 0
-        for i in 0..<n {
+        for i in 0..<n where checked {
             // normal, positive and finite: bit patterns 0x00800000...0x7F7FFFFF
             let bits = (base[i] + offset).bitPattern
             unusual |= (bits &- 0x0080_0000) >= 0x7F00_0000 ? 1 : 0
