@@ -1,47 +1,11 @@
 import Foundation
 
-/// One shard as the manifest lists it.
-public struct ShardEntry: Codable, Equatable {
-    /// The shard's path relative to the cache folder, e.g. `train/shard-00000.h5`.
-    public let file: String
-    /// The number of samples in it.
-    public let samples: Int
-    /// The SHA-256 of the file's bytes, lower-case hex.
-    public let sha256: String
-
-    /// Makes an entry.
-    public init(file: String, samples: Int, sha256: String) {
-        self.file = file
-        self.samples = samples
-        self.sha256 = sha256
-    }
-}
-
-/// A sample that could not be prepared, with the file and the reason.
-public struct RejectedSample: Codable, Equatable, Error {
-    /// The sample id, verbatim.
-    public let id: String
-    /// The file that failed.
-    public let path: String
-    /// A stable code, e.g. `not-audio`.
-    public let code: String
-    /// The reason in words.
-    public let reason: String
-
-    /// Makes a rejected-sample record.
-    public init(id: String, path: String, code: String, reason: String) {
-        self.id = id
-        self.path = path
-        self.code = code
-        self.reason = reason
-    }
-}
-
 /// The source of truth of a cache folder: what was prepared, how, and where it is.
 public struct Manifest: Codable {
     /// The version of the shard schema this manifest describes.
     public static let currentSchemaVersion = 1
 
+    /// The schema version of the shards this manifest lists.
     public let schemaVersion: Int
     /// The dataset name, e.g. `crema`.
     public let dataset: String
@@ -57,18 +21,21 @@ public struct Manifest: Codable {
     public let splits: [String: [ShardEntry]]
     /// Samples that could not be prepared.
     public let rejected: [RejectedSample]
+    /// The number of hash buckets (possible shards) per split, when `prep` recorded it.
+    public let buckets: [String: Int]?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version"
         case dataset, config
         case configKey = "config_key"
         case toolVersion = "tool_version"
-        case classes, splits, rejected
+        case classes, splits, rejected, buckets
     }
 
     /// Makes a manifest.
     public init(dataset: String, config: JSONValue, configKey: String, toolVersion: String,
-                classes: [String], splits: [String: [ShardEntry]], rejected: [RejectedSample]) {
+                classes: [String], splits: [String: [ShardEntry]], rejected: [RejectedSample],
+                buckets: [String: Int]? = nil) {
         self.schemaVersion = Manifest.currentSchemaVersion
         self.dataset = dataset
         self.config = config
@@ -77,6 +44,15 @@ public struct Manifest: Codable {
         self.classes = classes
         self.splits = splits
         self.rejected = rejected
+        self.buckets = buckets
+    }
+
+    /// Every shard entry with its split, in split order (train, valid, test, then others).
+    public var allEntries: [(split: String, entry: ShardEntry)] {
+        let order = ["train", "valid", "test"]
+        let names = splits.keys.sorted { (order.firstIndex(of: $0) ?? 3, $0)
+            < (order.firstIndex(of: $1) ?? 3, $1) }
+        return names.flatMap { name in (splits[name] ?? []).map { (name, $0) } }
     }
 
     /// The manifest file of a cache folder.

@@ -11,6 +11,11 @@ public final class ShardReader {
     /// The number of samples (the length of `ids`).
     public let sampleCount: Int
     private let file: hid_t
+    /// Datasets kept open for per-sample reads, by name (guarded by the HDF5 lock).
+    private var slabs: [String: OpenSlab] = [:]
+
+    /// The open HDF5 file id, for extensions in this module.
+    var fileID: hid_t { file }
 
     /// Opens the shard at `path`.
     public init(path: String) throws {
@@ -33,7 +38,10 @@ public final class ShardReader {
     }
 
     deinit {
-        HDF5.locked { _ = H5Fclose(file) }
+        HDF5.locked {
+            for slab in slabs.values { slab.close() }
+            _ = H5Fclose(file)
+        }
     }
 
     /// Whether the shard has a dataset called `name` (H5Lexists).
@@ -158,33 +166,47 @@ public final class ShardReader {
         }
     }
 
-    /// Reads the hyperslab [sample, 0…] of `name` (H5Sselect_hyperslab + H5Dread).
+    /// Reads the hyperslab [sample, 0…] of `name` (H5Sselect_hyperslab + H5Dread) into an
+    /// uninitialised array; the dataset stays open for the next sample.
     private func readSample<T: Numeric>(_ name: String, sample: Int, as: T.Type,
                                         type: hid_t) throws -> [T] {
         try HDF5.locked {
-            let shape = try ShardReader.extent(file: file, dataset: name, path: path)
-            guard let count = shape.first, sample >= 0, sample < count else {
-                throw CacheError(path: path, code: "schema",
-                                 reason: "sample \(sample) is outside dataset \(name) \(shape)")
+            let slab = try openSlab(name)
+            guard sample >= 0, sample < slab.count else {
+                throw CacheError(path: path, code: "schema", reason: "sample \(sample) is "
+                                 + "outside dataset \(name) \(slab.shape)")
             }
-            let dataset = try open(name)
-            defer { H5Dclose(dataset) }
-            let fileSpace = H5Dget_space(dataset)
-            defer { H5Sclose(fileSpace) }
-            var start = [hsize_t](repeating: 0, count: shape.count)
+            var start = [hsize_t](repeating: 0, count: slab.shape.count)
             start[0] = hsize_t(sample)
-            var extent = shape.map { hsize_t($0) }
+            var extent = slab.shape.map { hsize_t($0) }
             extent[0] = 1
-            H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &extent, nil)
-            let memorySpace = H5Screate_simple(Int32(extent.count), &extent, nil)
-            defer { H5Sclose(memorySpace) }
-            var values = [T](repeating: 0, count: shape.dropFirst().reduce(1, *))
-            let status = values.withUnsafeMutableBytes { buffer in
-                H5Dread(dataset, type, memorySpace, fileSpace, amss_h5p_default(),
-                        buffer.baseAddress)
+            H5Sselect_hyperslab(slab.fileSpace, H5S_SELECT_SET, &start, nil, &extent, nil)
+            var status: herr_t = 0
+            let values = [T](unsafeUninitializedCapacity: slab.valuesPerSample) { buffer, count in
+                status = H5Dread(slab.dataset, type, slab.memorySpace, slab.fileSpace,
+                                 amss_h5p_default(), buffer.baseAddress)
+                count = slab.valuesPerSample
             }
             try HDF5.check(status, path, "read sample \(sample) of \(name)")
             return values
         }
+    }
+
+    /// The open dataset `name` with its file space and a one-sample memory space, opened on
+    /// first use (H5Dopen2, H5Dget_space, H5Screate_simple); call under the HDF5 lock.
+    private func openSlab(_ name: String) throws -> OpenSlab {
+        if let slab = slabs[name] { return slab }
+        let shape = try ShardReader.extent(file: file, dataset: name, path: path)
+        guard !shape.isEmpty else {
+            throw CacheError(path: path, code: "schema", reason: "dataset \(name) is a scalar")
+        }
+        let dataset = try open(name)
+        var extent = shape.map { hsize_t($0) }
+        extent[0] = 1
+        let slab = OpenSlab(dataset: dataset, fileSpace: H5Dget_space(dataset),
+                            memorySpace: H5Screate_simple(Int32(extent.count), &extent, nil),
+                            shape: shape)
+        slabs[name] = slab
+        return slab
     }
 }

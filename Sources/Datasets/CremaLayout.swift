@@ -22,8 +22,12 @@ public struct CremaLayout: DatasetLayout {
     public func scan(root: String) -> LayoutScan {
         var findings: [Finding] = []
         guard let base = DatasetRoot(path: root) else {
-            findings.append(Finding(path: root, id: "", code: "missing", severity: .error,
-                                    message: "the dataset root is not a readable folder"))
+            var isFolder: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: root, isDirectory: &isFolder)
+            findings.append(Finding(path: root, id: "", code: exists ? "not-a-folder" : "missing",
+                                    severity: .error, message: exists
+                                        ? "the dataset root is a file, not a folder"
+                                        : "the dataset root does not exist"))
             return LayoutScan(samples: [], findings: findings, classes: CremaClipName.emotions)
         }
 
@@ -78,12 +82,18 @@ public struct CremaLayout: DatasetLayout {
                                         + "root (to \(Finding.escaped(target))); not opened"))
             return nil
         case .inside(let path):
-            guard let data = FileManager.default.contents(atPath: path) else {
+            let size = MediaSniffer.fileSize(path: path) ?? 0
+            switch MediaSniffer.readBytes(path: path, offset: 0, length: size) {
+            case .success(let bytes):
+                return AnnotationFile(data: Data(bytes))
+            case .failure(.notAFile(let what)):
                 findings.append(Finding(path: relative, id: "", code: "unreadable",
-                                        severity: .error, message: "cannot read the file"))
-                return nil
+                                        severity: .error, message: "\(what), not a file"))
+            case .failure(.unreadable(let reason)):
+                findings.append(Finding(path: relative, id: "", code: "unreadable",
+                                        severity: .error, message: "cannot read it: \(reason)"))
             }
-            return AnnotationFile(data: data)
+            return nil
         }
     }
 }

@@ -67,9 +67,8 @@ struct CremaSampleChecker {
 
     private func checkAudio(id: String, problems: inout [Finding]) -> String? {
         let relative = "AudioWAV/\(id).wav"
-        guard let path = resolveFile(relative, id: id, problems: &problems) else { return nil }
-        guard let (kind, _) = MediaSniffer.sniff(path: path) else {
-            problems.append(error(relative, id, "unreadable", "cannot open the file"))
+        guard let path = resolveFile(relative, id: id, problems: &problems),
+              let kind = sniff(path, relative: relative, id: id, problems: &problems) else {
             return nil
         }
         if let problem = kindProblem(kind, expected: "a WAV file", relative: relative, id: id,
@@ -111,16 +110,18 @@ struct CremaSampleChecker {
             if !images.isEmpty {
                 for image in images {
                     let relative = "\(folder)/\(image)"
-                    guard case .inside(let file) = root.resolve(relative),
-                          let (kind, _) = MediaSniffer.sniff(path: file, length: 16) else {
-                        problems.append(error(relative, id, "unreadable", "cannot open the frame"
-                                              + " or it resolves outside the root"))
-                        return nil
-                    }
+                    guard let file = resolveFile(relative, id: id, problems: &problems),
+                          let kind = sniff(file, relative: relative, id: id, length: 16,
+                                           problems: &problems) else { return nil }
                     if let problem = kindProblem(kind, expected: "a JPEG or PNG image",
                                                  relative: relative, id: id,
                                                  wrongCode: "not-image", accept: [.jpeg, .png]) {
                         problems.append(problem)
+                        return nil
+                    }
+                    if kind == .jpeg, !MediaSniffer.jpegIsComplete(path: file) {
+                        problems.append(error(relative, id, "truncated-image", "the JPEG has no "
+                                              + "end-of-image marker: the file was cut off"))
                         return nil
                     }
                 }
@@ -143,8 +144,7 @@ struct CremaSampleChecker {
                                   + "(to \(Finding.escaped(target))); not opened"))
             return nil
         case .inside(let path):
-            guard let (kind, _) = MediaSniffer.sniff(path: path) else {
-                problems.append(error(video, id, "unreadable", "cannot open the file"))
+            guard let kind = sniff(path, relative: video, id: id, problems: &problems) else {
                 return nil
             }
             if let problem = kindProblem(kind, expected: "a video file", relative: video, id: id,
@@ -155,6 +155,20 @@ struct CremaSampleChecker {
             }
             return ("video", path)
         }
+    }
+
+    /// The kind of a regular file's first bytes, or nil with a finding.
+    private func sniff(_ path: String, relative: String, id: String, length: Int = 64,
+                       problems: inout [Finding]) -> MediaSniffer.Kind? {
+        switch MediaSniffer.sniff(path: path, length: length) {
+        case .success(let sniffed):
+            return sniffed.kind
+        case .failure(.notAFile(let what)):
+            problems.append(error(relative, id, "unreadable", "\(what), not a media file"))
+        case .failure(.unreadable(let reason)):
+            problems.append(error(relative, id, "unreadable", "cannot read the file: \(reason)"))
+        }
+        return nil
     }
 
     /// Image file names directly inside `folder` (hidden files ignored).

@@ -32,10 +32,12 @@ public struct Finding: Codable, Equatable {
         self.message = message
     }
 
-    /// One human-readable line, with control characters in the path and id escaped.
+    /// One human-readable line, with control characters escaped everywhere (path, id and the
+    /// message, which may quote a label or a name from the annotations).
     public var line: String {
         let subject = id.isEmpty ? "" : " [\(Finding.escaped(id))]"
-        return "\(severity.rawValue): \(Finding.escaped(path))\(subject): \(message) (\(code))"
+        return "\(severity.rawValue): \(Finding.escaped(path))\(subject): "
+            + "\(Finding.escaped(message)) (\(code))"
     }
 
     /// `text` with control characters (and backslashes) written as escapes, so that a hostile

@@ -3,9 +3,7 @@
 ///
 /// The defaults are the CREMA-D recipe: 22 050 Hz, 3 s clips looped until long enough, STFT
 /// with n_fft 512, hop 353, a periodic Hann window and zero centre padding, log(|S| + 1e-7),
-/// giving a `[257, 188]` spectrogram. Keys left at their defaults that older configurations
-/// did not have (`output`, `mel`, `db`) are not encoded, so those configurations keep their
-/// config key.
+/// giving a `[257, 188]` spectrogram.
 public struct AudioConfig: Codable, Equatable, Sendable {
     /// Target sample rate in Hz (JSON `sample_rate`).
     public var sampleRate: Int
@@ -152,8 +150,8 @@ extension AudioConfig {
         }
     }
 
-    /// Encodes every key; `win_length` and `mel` only when set, `output` and `db` only when
-    /// they differ from their defaults.
+    /// Encodes every key (`mel` as `null` without a filter bank, so that configuration files
+    /// may set it); `win_length` only when set.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(sampleRate, forKey: .sampleRate)
@@ -167,8 +165,8 @@ extension AudioConfig {
         try c.encode(padMode, forKey: .padMode)
         try c.encode(logOffset, forKey: .logOffset)
         try c.encode(clamp, forKey: .clamp)
-        if output != .log { try c.encode(output, forKey: .output) }
-        try c.encodeIfPresent(mel, forKey: .mel)
-        if decibels != AudioDecibels() { try c.encode(decibels, forKey: .decibels) }
+        try c.encode(output, forKey: .output)
+        if let mel { try c.encode(mel, forKey: .mel) } else { try c.encodeNil(forKey: .mel) }
+        try c.encode(decibels, forKey: .decibels)
     }
 }

@@ -15,6 +15,9 @@ public struct FrameClip {
     /// For each frame, its presentation time in seconds from the stream start (for a frame
     /// folder, position / fps).
     public let sourceTimes: [Double]
+    /// A note on damage the decoder skipped over ("3 damaged packets skipped, last: …"), nil for
+    /// a clean file; the frames are kept by time all the same, as the ffmpeg CLI keeps going.
+    public var damage: String?
 
     /// Makes a clip; `pixels` must hold count·height·width·3 bytes.
     public init(count: Int, height: Int, width: Int, pixels: [UInt8],

@@ -14,13 +14,15 @@ public struct FrameConfig: Codable, Equatable {
     public var rule: FrameRule
     /// The libswscale filter (`scaler`): "bilinear" (default), "bicubic" or "area".
     public var scaler: String
-    /// How the frame is fitted to width×height (`resize`): only "stretch" (no crop, no pad).
+    /// How the frame is fitted to width×height (`resize`): "stretch" (default; no crop, no
+    /// pad) or "shorter-side-crop" (scale by one factor to cover width×height, keep the
+    /// centre).
     public var resize: String
 
     /// The scaler names this configuration accepts.
     public static let scalers = ["bilinear", "bicubic", "area"]
     /// The resize modes this configuration accepts.
-    public static let resizeModes = ["stretch"]
+    public static let resizeModes = ["stretch", "shorter-side-crop"]
 
     /// The defaults: 1 FPS, 224×224, up to 10 frames, first-of-second, bilinear, stretch.
     public init() {

@@ -30,7 +30,7 @@ public final class FrameExtractor {
         self.decoderThreads = decoderThreads
         do {
             scaler = try FrameScaler(width: config.width, height: config.height,
-                                     scaler: config.scaler)
+                                     scaler: config.scaler, resize: config.resize)
             images = try ImageDecoder()
         } catch {
             var frame: UnsafeMutablePointer<AVFrame>? = held
@@ -45,16 +45,19 @@ public final class FrameExtractor {
     }
 
     /// Decodes `path` and keeps one frame per 1/fps s by `config.rule`, stopping once
-    /// `config.maxFrames` are kept.
+    /// `config.maxFrames` are kept. A display matrix (rotated phone video) turns the frames
+    /// upright before they are scaled, as the ffmpeg CLI's autorotation does.
     ///
     /// Throws the `VideoProbe` codes, `no-frames` when nothing is decoded or picked, and
     /// `too-few-frames` below `config.minFrames`.
     public func frames(fromVideo path: String) throws -> FrameClip {
         lastDecodedFrames = 0
         let decoder = try VideoDecoder(path: path, threads: decoderThreads)
+        scaler.rotation = FrameRotation.of(stream: decoder.input.stream)
         let base = decoder.input.timeBase
         var picker = FramePicker(rule: config.rule, fps: config.fps, maxFrames: config.maxFrames,
-                                 timeBase: (Int64(base.num), Int64(base.den)))
+                                 timeBase: (Int64(base.num), Int64(base.den)),
+                                 frameRate: decoder.input.info.frameRate)
         var pixels: [UInt8] = []
         pixels.reserveCapacity(config.maxFrames * frameBytes)
         defer { av_frame_unref(held) }
@@ -81,8 +84,14 @@ public final class FrameExtractor {
             throw MediaError(path: path, code: "no-frames",
                              reason: "no video frame could be decoded\(why)")
         }
-        return try clip(pixels: pixels, picks: picker.picks, path: path,
-                        decoded: decoder.decodedCount)
+        var result = try clip(pixels: pixels, picks: picker.picks, path: path,
+                              decoded: decoder.decodedCount)
+        if decoder.skippedErrors > 0 {
+            let last = decoder.lastSkippedError.map { ", last: " + AVError.message($0) } ?? ""
+            result.damage = "\(decoder.skippedErrors) damaged packets skipped among "
+                + "\(decoder.decodedCount) decoded frames\(last)"
+        }
+        return result
     }
 
     /// Reads the first `config.maxFrames` images of a frame folder in numeric order.
@@ -92,6 +101,7 @@ public final class FrameExtractor {
     /// Source indices are positions in numeric order; source times are position / fps.
     public func frames(fromFolder path: String) throws -> FrameClip {
         let files = try Self.frameFiles(inFolder: path)
+        scaler.rotation = .none
         if files.isEmpty {
             throw MediaError(path: path, code: "no-frames",
                              reason: "the frame folder holds no .jpg, .jpeg or .png file")

@@ -26,6 +26,8 @@ struct FramePicker {
     let fps: Double
     let maxFrames: Int
     let timeBase: (num: Int64, den: Int64)
+    /// reference-index keeps decoded frames whose index is a multiple of this (≥ 1).
+    let indexStep: Int
 
     /// The frames kept so far, in output order (ffmpeg-fps may repeat an index over a gap).
     private(set) var picks: [Pick] = []
@@ -34,12 +36,23 @@ struct FramePicker {
     /// The frame held as the ffmpeg-fps candidate for `nextTick`.
     private var held: (index: Int, ticks: Int64, rounded: Int64, time: Double)?
 
-    /// Makes a picker for frames whose times are in ticks of `timeBase` seconds.
-    init(rule: FrameRule, fps: Double, maxFrames: Int, timeBase: (num: Int64, den: Int64)) {
+    /// Makes a picker for frames whose times are in ticks of `timeBase` seconds; `frameRate` is
+    /// the stream's average rate, used only by reference-index (step int(frameRate / fps)).
+    init(rule: FrameRule, fps: Double, maxFrames: Int, timeBase: (num: Int64, den: Int64),
+         frameRate: Double = 0) {
         self.rule = rule
         self.fps = fps
         self.maxFrames = maxFrames
         self.timeBase = timeBase
+        indexStep = Self.indexStep(frameRate: frameRate, fps: fps)
+    }
+
+    /// int(frameRate / fps) as Python's int() truncates, at least 1 (a rate below fps, or an
+    /// unknown rate, keeps every frame).
+    static func indexStep(frameRate: Double, fps: Double) -> Int {
+        let ratio = frameRate / fps
+        guard ratio.isFinite, ratio >= 1 else { return 1 }
+        return Int(ratio.rounded(.towardZero))
     }
 
     /// Whether `maxFrames` frames are kept (decoding can stop).
@@ -67,6 +80,10 @@ struct FramePicker {
             }
             held = (index, ticks, rounded, time)
             return step
+        case .referenceIndex:
+            guard index % indexStep == 0 else { return Step() }
+            picks.append(Pick(index: index, time: time))
+            return Step(emitOffered: true)
         }
     }
 

@@ -21,6 +21,8 @@ final class VideoDecoder {
     private(set) var lastDurationTicks: Int64 = 0
     /// The last decoding error that was skipped over (a damaged packet), if any.
     private(set) var lastSkippedError: Int32?
+    /// How many packets or frames the decoder refused and were skipped over.
+    private(set) var skippedErrors = 0
 
     private var codec: UnsafeMutablePointer<AVCodecContext>?
     private var packet: UnsafeMutablePointer<AVPacket>?
@@ -70,6 +72,7 @@ final class VideoDecoder {
             let sent = avcodec_send_packet(codec, packet)
             if sent < 0 && sent != AVError.again {
                 lastSkippedError = sent
+                skippedErrors += 1
                 continue
             }
             guard try drain(body) else { return false }
@@ -89,6 +92,7 @@ final class VideoDecoder {
             if status == AVError.again || status == AVError.endOfFile { return true }
             if status < 0 {
                 lastSkippedError = status
+                skippedErrors += 1
                 return true
             }
             defer { av_frame_unref(frame) }

@@ -19,19 +19,19 @@ public final class BasicBlock {
 
     /// Makes a block named like torchvision's, e.g. `audio.layer2.0`.
     public init(name: String, inChannels: Int, outChannels: Int, stride: Int,
-                generator: inout SeededGenerator) {
+                workspace: Workspace, generator: inout SeededGenerator) {
         conv1 = Conv2D(name: name + ".conv1.weight", inChannels: inChannels,
                        outChannels: outChannels, kernel: 3, stride: stride, padding: 1,
-                       generator: &generator)
+                       workspace: workspace, generator: &generator)
         bn1 = BatchNorm2D(name: name + ".bn1", channels: outChannels)
         conv2 = Conv2D(name: name + ".conv2.weight", inChannels: outChannels,
                        outChannels: outChannels, kernel: 3, stride: 1, padding: 1,
-                       generator: &generator)
+                       workspace: workspace, generator: &generator)
         bn2 = BatchNorm2D(name: name + ".bn2", channels: outChannels)
         if stride != 1 || inChannels != outChannels {
             let conv = Conv2D(name: name + ".downsample.0.weight", inChannels: inChannels,
                               outChannels: outChannels, kernel: 1, stride: stride, padding: 0,
-                              generator: &generator)
+                              workspace: workspace, generator: &generator)
             downsample = (conv, BatchNorm2D(name: name + ".downsample.1", channels: outChannels))
         } else {
             downsample = nil

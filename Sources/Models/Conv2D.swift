@@ -17,13 +17,15 @@ public final class Conv2D {
     /// Whether `backward` returns the input gradient (false for a network's first layer).
     public let computesInputGradient: Bool
 
+    /// Scratch for the patch matrices, shared with the other layers of the same network.
+    public let workspace: Workspace
+
     private var input: Tensor?
-    private var columns: [Float] = []
 
     /// Makes a layer with Kaiming-normal (fan-out) filters drawn from `generator`.
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int,
                 padding: Int, computesInputGradient: Bool = true,
-                generator: inout SeededGenerator) {
+                workspace: Workspace = Workspace(), generator: inout SeededGenerator) {
         let fanOut = outChannels * kernel * kernel
         let count = fanOut * inChannels
         weight = Parameter(name: name, shape: [outChannels, inChannels, kernel, kernel],
@@ -35,21 +37,21 @@ public final class Conv2D {
         self.stride = stride
         self.padding = padding
         self.computesInputGradient = computesInputGradient
+        self.workspace = workspace
     }
 
     /// x [N, Cin, H, W] → [N, Cout, oH, oW]; keeps x for `backward`.
     public func forward(_ x: Tensor) -> Tensor {
         let g = geometry(x.shape)
-        reserveWorkspace(g)
         input = x
 
         let shape = [g.batch, outChannels, g.outHeight, g.outWidth]
         return Tensor(shape: shape) { out in
             x.data.withUnsafeBufferPointer { inp in
                 weight.value.withUnsafeBufferPointer { w in
-                    columns.withUnsafeMutableBufferPointer { cols in
+                    workspace.withScratch(count: scratchCount(g)) { scratch in
                         Conv2DKernel.forward(output: pointer(out), input: pointer(inp),
-                                             weight: pointer(w), columns: pointer(cols),
+                                             weight: pointer(w), workspace: scratch,
                                              geometry: g, outChannels: outChannels)
                     }
                 }
@@ -65,18 +67,19 @@ public final class Conv2D {
         let g = geometry(x.shape)
         precondition(dy.shape == [g.batch, outChannels, g.outHeight, g.outWidth],
                      "gradient shape \(dy.shape) does not match the output")
-        var dx = computesInputGradient ? Tensor(zeros: x.shape) : nil
+        // Every image of dx is written by the kernel (zeroed, then accumulated).
+        var dx = computesInputGradient ? Tensor(shape: x.shape) { _ in } : nil
 
         x.data.withUnsafeBufferPointer { inp in
             dy.data.withUnsafeBufferPointer { gradOut in
                 weight.value.withUnsafeBufferPointer { w in
                     weight.grad.withUnsafeMutableBufferPointer { dw in
-                        columns.withUnsafeMutableBufferPointer { cols in
+                        workspace.withScratch(count: scratchCount(g)) { scratch in
                             withOptionalPointer(&dx) { dinp in
                                 Conv2DKernel.backward(
                                     dInput: dinp, dWeight: pointer(dw),
                                     dOutput: pointer(gradOut), input: pointer(inp),
-                                    weight: pointer(w), columns: pointer(cols),
+                                    weight: pointer(w), workspace: scratch,
                                     geometry: g, outChannels: outChannels)
                             }
                         }
@@ -93,8 +96,7 @@ public final class Conv2D {
         return Conv2DGeometry(input: shape, kernel: kernel, stride: stride, padding: padding)
     }
 
-    private func reserveWorkspace(_ g: Conv2DGeometry) {
-        let needed = max(1, Conv2DKernel.workspaceCount(g))
-        if columns.count < needed { columns = [Float](repeating: 0, count: needed) }
+    private func scratchCount(_ g: Conv2DGeometry) -> Int {
+        Conv2DKernel.workspaceCount(g, outChannels: outChannels)
     }
 }

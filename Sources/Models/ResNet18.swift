@@ -32,10 +32,12 @@ public final class ResNet18 {
             max(1, Int((64 * width * Double(1 << stage)).rounded()))
         }
         var generator = SeededGenerator(seed: seed)
+        let workspace = Workspace()
 
         stemConv = Conv2D(name: name + ".conv1.weight", inChannels: inputChannels,
                           outChannels: widths[0], kernel: 7, stride: 2, padding: 3,
-                          computesInputGradient: false, generator: &generator)
+                          computesInputGradient: false, workspace: workspace,
+                          generator: &generator)
         stemNorm = BatchNorm2D(name: name + ".bn1", channels: widths[0])
         var blocks: [BasicBlock] = []
         var channels = widths[0]
@@ -44,7 +46,8 @@ public final class ResNet18 {
                 let stride = stage > 0 && index == 0 ? 2 : 1
                 blocks.append(BasicBlock(name: "\(name).layer\(stage + 1).\(index)",
                                          inChannels: channels, outChannels: stageWidth,
-                                         stride: stride, generator: &generator))
+                                         stride: stride, workspace: workspace,
+                                         generator: &generator))
                 channels = stageWidth
             }
         }

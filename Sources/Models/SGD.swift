@@ -62,12 +62,22 @@ public final class SGD {
         for parameter in parameters { parameter.zeroGrad() }
     }
 
-    /// The momentum buffers by parameter name (empty before the first step), for checkpoints.
+    /// The momentum buffers by parameter name (absent before a parameter's first step), for
+    /// checkpoints. Setting applies every entry whose name and length match a parameter.
     public var momentumBuffers: [String: [Float]] {
-        var values: [String: [Float]] = [:]
-        for (index, parameter) in parameters.enumerated() where !buffers[index].isEmpty {
-            values[parameter.name] = buffers[index]
+        get {
+            var values: [String: [Float]] = [:]
+            for (index, parameter) in parameters.enumerated() where !buffers[index].isEmpty {
+                values[parameter.name] = buffers[index]
+            }
+            return values
         }
-        return values
+        set {
+            for (index, parameter) in parameters.enumerated() {
+                if let value = newValue[parameter.name], value.count == parameter.count {
+                    buffers[index] = value
+                }
+            }
+        }
     }
 }

@@ -1,48 +1,52 @@
+import Cache
 import Foundation
 
-/// Housekeeping of a cache folder's files.
+/// Housekeeping of a cache folder while `prep` writes it.
 enum CacheFolder {
-    /// The split sub-folders.
-    static let splits = ["train", "valid", "test"]
-
-    /// Creates the folder and its split sub-folders.
+    /// Creates the folder and its split sub-folders (mkdir(2) per missing component).
     static func create(_ folder: String) throws {
-        do {
-            for split in splits {
-                try FileManager.default.createDirectory(
-                    atPath: (folder as NSString).appendingPathComponent(split),
-                    withIntermediateDirectories: true)
+        for split in CacheFiles.splits {
+            try makeFolders((folder as NSString).appendingPathComponent(split))
+        }
+    }
+
+    private static func makeFolders(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            guard isFolder.boolValue else {
+                throw PipelineError(path: path, code: "io", reason: "cannot create the cache "
+                                    + "folder: a file is in the way")
             }
-        } catch {
-            throw PipelineError(path: folder, code: "io",
-                                reason: "cannot create the cache folder: \(error)")
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path { try makeFolders(parent) }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+            throw PipelineError(path: path, code: "io", reason: "cannot create the cache folder: "
+                                + String(cString: strerror(errno)))
         }
     }
 
-    /// Deletes `*.tmp` files a killed run left behind (call only while holding the lock).
-    static func removeTemporaries(in folder: String) {
-        for file in files(in: folder) where file.hasSuffix(".tmp") { unlink(file) }
-    }
-
-    /// Deletes shard files that the current plan does not contain.
-    static func removeShards(in folder: String, except keep: Set<String>) {
-        for split in splits {
-            let sub = (folder as NSString).appendingPathComponent(split)
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: sub)) ?? []
-            for name in names where name.hasPrefix("shard-") && name.hasSuffix(".h5")
-                && !keep.contains("\(split)/\(name)") {
-                unlink((sub as NSString).appendingPathComponent(name))
+    /// Every shard entry an earlier run recorded, by file: from every part manifest (a killed
+    /// or finished part) and from `manifest.json`.
+    static func recordedEntries(in folder: String,
+                                manifest: Manifest?) -> [String: [ShardEntry]] {
+        var entries: [String: [ShardEntry]] = [:]
+        for file in PartManifest.files(in: folder) {
+            guard let part = try? PartManifest.load(file, cacheFolder: folder) else { continue }
+            for (_, list) in part.splits {
+                for entry in list { entries[entry.file, default: []].append(entry) }
             }
         }
+        for (_, entry) in manifest?.allEntries ?? [] {
+            entries[entry.file, default: []].append(entry)
+        }
+        return entries
     }
 
-    private static func files(in folder: String) -> [String] {
-        var found: [String] = []
-        for sub in [""] + splits {
-            let path = sub.isEmpty ? folder : (folder as NSString).appendingPathComponent(sub)
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            found += names.map { (path as NSString).appendingPathComponent($0) }
-        }
-        return found
+    /// Deletes the temporaries a writer of these shard files (and of this part's manifest)
+    /// would leave; other parts' temporaries are theirs.
+    static func removeTemporaries(of files: [String], partManifest: String, in folder: String) {
+        CacheFiles.remove((files + [partManifest]).map { $0 + ".tmp" }, in: folder)
     }
 }

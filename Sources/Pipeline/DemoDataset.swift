@@ -5,10 +5,10 @@ import Media
 /// A small synthetic dataset in the CREMA-D layout, for `amss demo`.
 ///
 /// Both modalities carry class signal, audio more than vision: each emotion has its own pitch
-/// (a harmonic tone with vibrato in noise), while the frames show a coloured square whose colour
-/// follows the emotion for 60 % of the clips and is random otherwise. Half of the clips have a
-/// JPEG frame folder, the other half only an FLV video, so both visual paths run. The media are
-/// synthetic; the names, layout and file formats are CREMA-D's.
+/// and tremolo rate (a harmonic tone in noise), while the frames show a coloured square whose
+/// colour follows the emotion for half of the clips and is random otherwise. Half of the clips
+/// have a JPEG frame folder, the other half only an FLV video, so both visual paths run. The
+/// media are synthetic; the names, layout and file formats are CREMA-D's.
 public struct DemoDataset {
     /// Clips per emotion in each split.
     public var perClass: [String: Int] = ["train": 16, "valid": 4, "test": 8]
@@ -51,22 +51,29 @@ public struct DemoDataset {
         return clip
     }
 
-    /// A 16 kHz tone at the emotion's pitch with three harmonics, vibrato and noise.
+    /// A 16 kHz harmonic tone whose pitch and tremolo rate follow the emotion, in noise.
+    ///
+    /// Both cues are local textures of the spectrogram (the spacing of the harmonic comb, the
+    /// period of the loudness pattern), which convolutional encoders with global pooling can use.
     private func writeAudio(root: String, id: String, label: Int, seconds: Double,
                             random: inout DemoRandom) throws {
         let rate = 16_000
         let count = Int(seconds * Double(rate))
-        let pitch = 140.0 * pow(1.3, Double(label)) * (0.97 + 0.06 * random.unit())
-        let vibrato = 3 + 4 * random.unit()
+        let pitch = 120.0 * pow(1.35, Double(label)) * (0.97 + 0.06 * random.unit())
+        let tremolo = 2.0 + 2.0 * Double(label) + random.unit()
+        let harmonics = max(1, min(12, Int(3_500 / pitch)))
         var phase = 0.0
         var samples = [Float](repeating: 0, count: count)
         for index in 0..<count {
             let time = Double(index) / Double(rate)
-            phase += 2 * Double.pi * pitch * (1 + 0.02 * sin(2 * Double.pi * vibrato * time))
-                / Double(rate)
+            phase += 2 * Double.pi * pitch / Double(rate)
             let envelope = min(1, time * 8, (seconds - time) * 8)
-            let tone = sin(phase) + 0.5 * sin(2 * phase) + 0.25 * sin(3 * phase)
-            samples[index] = Float(0.25 * envelope * tone + 0.08 * random.normal())
+                * (0.6 + 0.4 * sin(2 * Double.pi * tremolo * time))
+            var tone = 0.0
+            for harmonic in 1...harmonics {
+                tone += sin(Double(harmonic) * phase) / Double(harmonic)
+            }
+            samples[index] = Float(0.2 * envelope * tone + 0.05 * random.normal())
         }
         try AudioFile.writeWAV16(path: "\(root)/AudioWAV/\(id).wav", samples: samples,
                                  sampleRate: rate)
@@ -76,7 +83,7 @@ public struct DemoDataset {
     /// fixed noise background.
     private func writeVisual(root: String, id: String, label: Int, seconds: Double,
                              asVideo: Bool, random: inout DemoRandom) throws {
-        let shown = random.unit() < 0.6 ? label : Int(random.unit() * 6) % 6
+        let shown = random.unit() < 0.5 ? label : Int(random.unit() * 6) % 6
         let colour = DemoDataset.palette[shown]
         let (width, height) = asVideo ? (160, 120) : (224, 224)
         let fps = asVideo ? 15 : 1

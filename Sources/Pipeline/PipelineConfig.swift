@@ -59,17 +59,71 @@ public struct PipelineConfig: Codable, Equatable {
         }
     }
 
-    /// Reads a configuration file; unknown keys and bad values are errors naming the file.
-    public static func load(path: String) throws -> PipelineConfig {
+    /// Reads a configuration file over the built-in one of `dataset`: keys it sets override,
+    /// keys it omits keep their built-in values; unknown keys and bad values are errors naming
+    /// the file and the key.
+    public static func load(path: String, dataset: String) throws -> PipelineConfig {
+        guard let base = builtIn(dataset) else {
+            throw PipelineError(path: path, code: "config", reason: "no built-in config for "
+                                + "dataset '\(dataset)'")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PipelineError(path: path, code: "missing", reason: "cannot read the config file")
         }
-        do {
-            return try JSONDecoder().decode(PipelineConfig.self, from: data)
-        } catch {
-            throw PipelineError(path: path, code: "config",
-                                reason: "not a valid pipeline config: \(error)")
+        guard let user = try? JSONDecoder().decode(JSONValue.self, from: data),
+              case .object(var members) = user else {
+            throw PipelineError(path: path, code: "config", reason: "not a JSON object")
         }
+        if case .string(let named)? = members["dataset"], named != dataset {
+            throw PipelineError(path: path, code: "config", reason: "the config is for dataset "
+                                + "'\(named)', not '\(dataset)'")
+        }
+        members["dataset"] = .string(dataset)
+
+        var template = base
+        template.audio.winLength = template.audio.nFFT
+        if let unknown = unknownKey(in: .object(members), known: try JSONValue.from(template)) {
+            throw PipelineError(path: path, code: "config", reason: "unknown key '\(unknown)'")
+        }
+        let merged = merge(try JSONValue.from(base), over: .object(members))
+        do {
+            return try JSONDecoder().decode(PipelineConfig.self,
+                                            from: try JSONEncoder().encode(merged))
+        } catch let DecodingError.dataCorrupted(context) {
+            throw PipelineError(path: path, code: "config", reason: context.debugDescription)
+        } catch let DecodingError.typeMismatch(_, context) {
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw PipelineError(path: path, code: "config", reason: "'\(key)' has the wrong type")
+        } catch {
+            throw PipelineError(path: path, code: "config", reason: "\(error)")
+        }
+    }
+
+    /// The dotted path of the first key of `value` that `known` does not have, or nil.
+    private static func unknownKey(in value: JSONValue, known: JSONValue,
+                                   prefix: String = "") -> String? {
+        guard case .object(let members) = value, case .object(let allowed) = known else {
+            return nil
+        }
+        for key in members.keys.sorted() {
+            guard let template = allowed[key] else { return prefix + key }
+            if let member = members[key],
+               let inner = unknownKey(in: member, known: template, prefix: prefix + key + ".") {
+                return inner
+            }
+        }
+        return nil
+    }
+
+    /// `overrides` laid over `base`, object by object.
+    private static func merge(_ base: JSONValue, over overrides: JSONValue) -> JSONValue {
+        guard case .object(var result) = base, case .object(let members) = overrides else {
+            return overrides
+        }
+        for (key, value) in members {
+            result[key] = result[key].map { merge($0, over: value) } ?? value
+        }
+        return .object(result)
     }
 
     /// Checks values that would make the stages fail or loop.
@@ -84,6 +138,20 @@ public struct PipelineConfig: Codable, Equatable {
         if frames.fps <= 0 { problems.append("frames.fps must be > 0") }
         if shardSize < 1 { problems.append("shard_size must be ≥ 1") }
         if !(0...9).contains(deflate) { problems.append("deflate must be 0–9") }
+        if !(audio.logOffset > 0) {
+            problems.append("audio.log_offset must be > 0 (log of a silent bin would be −inf)")
+        }
+        if frames.width > 8_192 || frames.height > 8_192 {
+            problems.append("frames width and height must be at most 8192")
+        }
+        if problems.isEmpty {
+            do {
+                _ = try SpectrogramExtractor(config: audio)
+                _ = try FrameExtractor(config: frames)
+            } catch let error as MediaError {
+                problems.append(error.reason)
+            }
+        }
         if !problems.isEmpty {
             throw PipelineError(path: path, code: "config",
                                 reason: problems.joined(separator: "; "))
@@ -92,13 +160,15 @@ public struct PipelineConfig: Codable, Equatable {
     }
 
     /// The config key: the first 16 hex digits of SHA-256 over the canonical configuration, the
-    /// shard schema version and the versions of the libraries that change the numbers.
-    public func key() throws -> String {
+    /// shard schema version, the versions of the libraries that change the numbers and the real
+    /// path of the dataset root, so that two dataset folders never share a cache folder.
+    public func key(sourceRoot: String) throws -> String {
         let libraries = MediaLibraries.versions.mapValues { JSONValue.string($0) }
         let identity: JSONValue = .object([
             "config": try JSONValue.from(self),
             "schema_version": .number(Double(Manifest.currentSchemaVersion)),
             "libraries": .object(libraries),
+            "source_root": .string(sourceRoot),
         ])
         return String(SHA256.hex(of: try identity.canonicalText()).prefix(16))
     }

@@ -19,6 +19,11 @@ public struct PrepOptions {
     public var failFast = false
     /// No progress output.
     public var quiet = false
+    /// Compare sources by content hash (not size and modification time) and re-hash every
+    /// shard before reusing it.
+    public var strict = false
+    /// Produce only part `index` of `count` (0-based) and its part manifest; nil for all.
+    public var part: (index: Int, count: Int)?
 
     /// Makes options with the defaults above.
     public init(dataset: String, root: String, config: PipelineConfig) {
@@ -30,27 +35,40 @@ public struct PrepOptions {
 
 /// What `amss prep` did.
 public struct PrepSummary: Codable {
+    /// The cache folder (`<cache>/<dataset>/<config-key>`).
     public let cacheFolder: String
+    /// The config key.
     public let configKey: String
-    /// Prepared samples per split.
+    /// Prepared samples per split (of this part's shards, for a part).
     public let samples: [String: Int]
+    /// Samples rejected by validation or by the stages.
     public let rejected: Int
     /// Rejected samples per finding code, e.g. `lfs-pointer` → 2.
     public let rejectedByCode: [String: Int]
+    /// Validation warnings.
     public let warnings: Int
+    /// Shards built in this run.
     public let shardsWritten: Int
+    /// Shards kept from an earlier run.
     public let shardsReused: Int
+    /// Wall time of the run.
     public let seconds: Double
+    /// `i/n` for a part run; nil for a whole run.
+    public let part: String?
+    /// Whether `manifest.json` was written (a whole run); a part leaves that to `cache merge`.
+    public let manifestWritten: Bool
 
     enum CodingKeys: String, CodingKey {
         case cacheFolder = "cache_folder", configKey = "config_key", samples, rejected, warnings
         case rejectedByCode = "rejected_by_code"
-        case shardsWritten = "shards_written", shardsReused = "shards_reused", seconds
+        case shardsWritten = "shards_written", shardsReused = "shards_reused", seconds, part
+        case manifestWritten = "manifest_written"
     }
 }
 
 /// The staged pipeline: scan the layout, plan shards, run the stages in workers, write shards
-/// atomically, reuse unchanged shards, write the manifest.
+/// atomically, reuse unchanged shards, record each in the part manifest, and (for a whole
+/// run) merge into `manifest.json`.
 public enum PrepRunner {
     /// The version written into manifests and run folders.
     public static let toolVersion = "0.1.0"
@@ -63,62 +81,105 @@ public enum PrepRunner {
                                 + "known: " + Layouts.names.joined(separator: ", "))
         }
         let config = options.config
-        let key = try config.key()
         let scan = layout.scan(root: options.root)
+        let errors = scan.findings.filter { $0.severity == .error }
         guard let root = DatasetRoot(path: options.root), !scan.samples.isEmpty else {
-            let errors = scan.findings.filter { $0.severity == .error }
             let first = errors.prefix(3).map(\.line).joined(separator: "; ")
             throw PipelineError(path: options.root, code: "no-samples", reason: "no usable "
                                 + "samples (\(errors.count) errors; run `amss validate`): \(first)")
         }
+        if let folderWide = errors.first(where: { $0.id.isEmpty }) {
+            throw PipelineError(path: folderWide.path, code: folderWide.code,
+                                reason: folderWide.message + " (a whole split would be lost; "
+                                    + "fix it, see `amss validate`)")
+        }
+        if options.failFast, let first = errors.first {
+            throw PipelineError(path: first.path, code: first.code, reason: first.message)
+        }
+        let key = try config.key(sourceRoot: root.real)
 
         let folder = ((options.cacheRoot as NSString).appendingPathComponent(options.dataset)
             as NSString).appendingPathComponent(key)
         try CacheFolder.create(folder)
-        let lock = try CacheLock(folder: folder)
+        let lock = try CacheLock(folder: folder, part: options.part)
         defer { withExtendedLifetime(lock) {} }
-        CacheFolder.removeTemporaries(in: folder)
+        let (index, count) = options.part ?? (0, 1)
+        let journalFile = PartManifest.relativePath(part: index, of: count)
+        if options.part == nil {
+            CacheFiles.remove(CacheFiles.temporaries(in: folder), in: folder)
+        }
         let previous = try? Manifest.load(cacheFolder: folder)
+        let recorded = CacheFolder.recordedEntries(in: folder, manifest: previous)
 
         let plan = ShardPlan(samples: scan.samples, shardSize: config.shardSize, configKey: key,
-                             rootReal: root.real)
-        let processors = try (0..<max(1, options.workers)).map { _ in
-            try SampleProcessor(config: config, rootReal: root.real)
-        }
-        let progress = Progress(label: "prep \(options.dataset)", total: scan.samples.count,
-                                quiet: options.quiet)
-        var writer = ShardProducer(folder: folder, config: config, configKey: key,
-                                   classes: scan.classes, previous: previous,
-                                   processors: processors, progress: progress)
-        for shard in plan.shards {
-            try writer.produce(shard)
-            if options.failFast, let first = writer.rejected.first {
-                throw PipelineError(path: first.path, code: first.code, reason: first.reason)
-            }
-        }
-        progress.finish()
-        CacheFolder.removeShards(in: folder, except: Set(plan.shards.map(\.file)))
-
-        let validationRejects = scan.findings.filter { $0.severity == .error && !$0.id.isEmpty }
+                             rootReal: root.real, previousBuckets: previous?.buckets ?? [:])
+        let mine = plan.shards(part: index, of: count)
+        CacheFolder.removeTemporaries(of: mine.map(\.file), partManifest: journalFile,
+                                      in: folder)
+        let invalid = scan.findings.filter { $0.severity == .error && !$0.id.isEmpty }
             .map { RejectedSample(id: $0.id, path: $0.path, code: $0.code, reason: $0.message) }
-        let rejected = validationRejects + writer.rejected
-        let entries = writer.entries
-        guard entries.values.contains(where: { !$0.isEmpty }) else {
-            throw PipelineError(path: options.root, code: "no-samples",
-                                reason: "every sample was rejected; see `amss validate`")
-        }
-        let manifest = Manifest(dataset: options.dataset, config: try JSONValue.from(config),
-                                configKey: key, toolVersion: toolVersion, classes: scan.classes,
-                                splits: entries, rejected: rejected)
-        try manifest.save(cacheFolder: folder)
+        let journal = PartManifest(
+            dataset: options.dataset, config: try JSONValue.from(config), configKey: key,
+            toolVersion: toolVersion, classes: scan.classes, part: index, parts: count,
+            plan: plan.digest, buckets: plan.buckets, shards: mine.map(\.file), invalid: invalid)
 
+        let producer = try produce(mine, options: options, folder: folder, key: key,
+                                   classes: scan.classes, rootReal: root.real,
+                                   recorded: recorded, journal: journal)
+        let entries = producer.journal.splits
+        var manifestWritten = false
+        if options.part == nil {
+            guard entries.values.contains(where: { !$0.isEmpty }) else {
+                throw PipelineError(path: options.root, code: "no-samples",
+                                    reason: "every sample was rejected; see `amss validate`")
+            }
+            let others = PartManifest.files(in: folder).filter { $0 != journalFile }
+            CacheFiles.remove(others, in: folder)
+            _ = try ManifestMerger.commit(cacheFolder: folder)
+            manifestWritten = true
+        }
+
+        var seen = Set<String>()
+        let rejected = (invalid + producer.rejected).filter { record in
+            seen.insert("\(record.id)\u{0}\(record.path)\u{0}\(record.code)").inserted
+        }
         return PrepSummary(
             cacheFolder: folder, configKey: key,
             samples: entries.mapValues { $0.reduce(0) { $0 + $1.samples } },
             rejected: rejected.count,
             rejectedByCode: Dictionary(rejected.map { ($0.code, 1) }, uniquingKeysWith: +),
             warnings: scan.findings.filter { $0.severity == .warning }.count,
-            shardsWritten: writer.written, shardsReused: writer.reused,
-            seconds: Date().timeIntervalSince(started))
+            shardsWritten: producer.written, shardsReused: producer.reused,
+            seconds: Date().timeIntervalSince(started),
+            part: options.part.map { "\($0.index)/\($0.count)" }, manifestWritten: manifestWritten)
+    }
+
+    /// Produces `shards` in order and marks the part manifest complete.
+    private static func produce(_ shards: [ShardPlan.Shard], options: PrepOptions,
+                                folder: String, key: String, classes: [String], rootReal: String,
+                                recorded: [String: [ShardEntry]],
+                                journal: PartManifest) throws -> ShardProducer {
+        let processors = try (0..<max(1, options.workers)).map { _ in
+            try SampleProcessor(config: options.config, rootReal: rootReal)
+        }
+        let label = options.part.map { "prep \(options.dataset) part \($0.index)/\($0.count)" }
+            ?? "prep \(options.dataset)"
+        let progress = Progress(label: label, total: shards.reduce(0) { $0 + $1.samples.count },
+                                quiet: options.quiet)
+        var producer = ShardProducer(folder: folder, config: options.config, configKey: key,
+                                     classes: classes, rootReal: rootReal, recorded: recorded,
+                                     strict: options.strict, processors: processors,
+                                     progress: progress, journal: journal)
+        for shard in shards {
+            try producer.produce(shard)
+            if options.failFast, let first = producer.rejected.first {
+                throw PipelineError(path: first.path, code: first.code, reason: first.reason)
+            }
+        }
+        progress.finish()
+        var finished = producer.journal
+        finished.complete = true
+        try finished.save(cacheFolder: folder)
+        return producer
     }
 }

@@ -19,26 +19,31 @@ enum ShardAssembler {
         for (index, sample) in samples.enumerated() {
             audio.append(contentsOf: sample.audio.values)
             let start = index * longest * frameBytes
-            frames.withUnsafeMutableBufferPointer { target in
-                sample.frames.pixels.withUnsafeBufferPointer { source in
+            frames.withUnsafeMutableBytes { target in
+                sample.frames.pixels.withUnsafeBytes { source in
                     let length = min(source.count, longest * frameBytes)
-                    for offset in 0..<length { target[start + offset] = source[offset] }
+                    guard length > 0, let from = source.baseAddress,
+                          let to = target.baseAddress else { return }
+                    (to + start).copyMemory(from: from, byteCount: length)
                 }
             }
         }
 
         return [
             ShardColumn(name: "label", shape: [count], values: .int64(samples.map {
-                Int64($0.label) })),
+                Int64($0.label) }), attributes: ["axes": "sample",
+                                                "units": "index into the root attribute classes"]),
             ShardColumn(name: "audio", shape: [count, bins, times], values: .float32(audio),
                         attributes: ["axes": "sample,frequency,time",
                                      "units": "log(|STFT| + offset)"]),
             ShardColumn(name: "frames", shape: [count, longest, height, width, 3],
                         values: .uint8(frames),
                         attributes: ["axes": "sample,frame,height,width,channel",
+                                     "units": "8-bit RGB intensity",
                                      "layout": "RGB, zero-padded after frame_count"]),
             ShardColumn(name: "frame_count", shape: [count],
-                        values: .int32(samples.map { Int32($0.frames.count) })),
+                        values: .int32(samples.map { Int32($0.frames.count) }),
+                        attributes: ["axes": "sample", "units": "frames before the padding"]),
         ]
     }
 }

@@ -2,42 +2,54 @@ import Cache
 import Datasets
 import Foundation
 
-/// Produces the planned shards one by one: reuses a verified unchanged shard, or runs the stages
-/// over its samples in parallel workers and writes it atomically.
+/// Produces planned shards one by one: reuses a verified unchanged shard, or runs the stages
+/// over its samples in parallel workers and writes it atomically; records each shard in the
+/// part manifest as soon as it is done, so a killed run resumes where it stopped.
 struct ShardProducer {
     let folder: String
     let config: PipelineConfig
     let configKey: String
     let classes: [String]
-    let previous: Manifest?
+    let rootReal: String
+    /// Entries earlier runs recorded, by file.
+    let recorded: [String: [ShardEntry]]
+    /// Compare sources by content and re-hash every reused shard.
+    let strict: Bool
     let processors: [SampleProcessor]
     let progress: Progress
 
-    /// Manifest entries per split, in plan order.
-    private(set) var entries: [String: [ShardEntry]] = [:]
-    /// Samples rejected by the stages (reused shards carry their earlier rejections).
-    private(set) var rejected: [RejectedSample] = []
+    /// The part manifest, rewritten after every shard.
+    private(set) var journal: PartManifest
     private(set) var written = 0
     private(set) var reused = 0
 
     init(folder: String, config: PipelineConfig, configKey: String, classes: [String],
-         previous: Manifest?, processors: [SampleProcessor], progress: Progress) {
+         rootReal: String, recorded: [String: [ShardEntry]], strict: Bool,
+         processors: [SampleProcessor], progress: Progress, journal: PartManifest) {
         self.folder = folder
         self.config = config
         self.configKey = configKey
         self.classes = classes
-        self.previous = previous
+        self.rootReal = rootReal
+        self.recorded = recorded
+        self.strict = strict
         self.processors = processors
         self.progress = progress
+        self.journal = journal
     }
 
-    /// Reuses or builds `shard`.
+    /// Samples rejected by the stages so far.
+    var rejected: [RejectedSample] { journal.rejected }
+
+    /// Reuses or builds `shard`, then saves the part manifest.
     mutating func produce(_ shard: ShardPlan.Shard) throws {
         let path = (folder as NSString).appendingPathComponent(shard.file)
-        if let entry = reusableEntry(for: shard, at: path) {
-            entries[shard.split, default: []].append(entry)
-            let ids = Set(shard.samples.map(\.id))
-            rejected += (previous?.rejected ?? []).filter { ids.contains($0.id) }
+        var content: String?
+        if strict { content = contentIdentity(of: shard) }
+        if let entry = reusableEntry(for: shard, at: path, content: content) {
+            journal.record(entry, split: shard.split)
+            journal.rejected += entry.rejected ?? []
+            try journal.save(cacheFolder: folder)
             reused += 1
             progress.advance(by: shard.samples.count, note: "(\(shard.file) unchanged)")
             return
@@ -45,38 +57,73 @@ struct ShardProducer {
 
         let results = process(shard.samples)
         var prepared: [PreparedSample] = []
+        var rejections: [RejectedSample] = []
         for result in results {
             switch result {
             case .success(let sample): prepared.append(sample)
-            case .failure(let rejection): rejected.append(rejection)
+            case .failure(let rejection): rejections.append(rejection)
             }
         }
+        journal.rejected += rejections
         guard !prepared.isEmpty else {
             unlink(path)
+            try journal.save(cacheFolder: folder)
             return
         }
-        try ShardWriter.write(
-            to: path, ids: prepared.map(\.id),
-            columns: ShardAssembler.columns(of: prepared, config: config),
-            attributes: ["identity": shard.identity, "config_key": configKey,
-                         "dataset": config.dataset,
-                         "schema_version": String(Manifest.currentSchemaVersion),
-                         "frame_rule": config.frames.rule.rawValue],
-            listAttributes: ["classes": classes], deflateLevel: config.deflate)
+
+        try write(prepared, shard: shard, to: path)
         let entry = ShardEntry(file: shard.file, samples: prepared.count,
-                               sha256: try SHA256.hex(ofFile: path))
-        entries[shard.split, default: []].append(entry)
+                               sha256: try SHA256.hex(ofFile: path), stamp: FileStamp.of(path),
+                               identity: shard.identity,
+                               contentIdentity: content ?? contentIdentity(of: shard),
+                               rejected: rejections)
+        journal.record(entry, split: shard.split)
+        try journal.save(cacheFolder: folder)
         written += 1
     }
 
-    /// The previous manifest's entry when the file on disk is that shard, unchanged.
-    private func reusableEntry(for shard: ShardPlan.Shard, at path: String) -> ShardEntry? {
-        guard let old = previous?.splits[shard.split]?.first(where: { $0.file == shard.file }),
-              let reader = try? ShardReader(path: path),
-              (try? reader.stringAttribute("identity")) == [shard.identity],
-              reader.sampleCount == old.samples,
-              (try? SHA256.hex(ofFile: path)) == old.sha256 else { return nil }
-        return old
+    /// Writes the shard with its self-describing attributes.
+    private func write(_ prepared: [PreparedSample], shard: ShardPlan.Shard,
+                       to path: String) throws {
+        let buckets = journal.buckets[shard.split] ?? 1
+        try ShardWriter.write(
+            to: path, ids: prepared.map(\.id),
+            columns: ShardAssembler.columns(of: prepared, config: config),
+            attributes: ["config_key": configKey, "dataset": config.dataset,
+                         "schema_version": String(Manifest.currentSchemaVersion),
+                         "frame_rule": config.frames.rule.rawValue, "split": shard.split,
+                         "bucket": "\(shard.bucket) of \(buckets): samples whose "
+                            + "FNV-1a-64(id) mod \(buckets) = \(shard.bucket), sorted by id"],
+            listAttributes: ["classes": classes], deflateLevel: config.deflate)
+    }
+
+    private func contentIdentity(of shard: ShardPlan.Shard) -> String {
+        SourceStamps.contentIdentity(of: shard.samples, place: shard.place, rootReal: rootReal)
+    }
+
+    // LIMITATION: without `strict`, a shard file whose size and modification time (to the
+    // nanosecond) are unchanged is trusted without re-hashing, as make(1) trusts timestamps — a
+    // same-size edit that restores the mtime goes unnoticed until `cache verify` or `--strict`.
+    /// An earlier entry of this file made from the same inputs, when the file on disk is still
+    /// that shard: same size and modification time, or (with `strict`, or when they differ)
+    /// the same SHA-256. Its size and time are refreshed, its identity set to the current one.
+    private func reusableEntry(for shard: ShardPlan.Shard, at path: String,
+                               content: String?) -> ShardEntry? {
+        guard let stamp = FileStamp.of(path) else { return nil }
+        var digest: String?
+        for old in recorded[shard.file] ?? [] {
+            let sameInputs = strict ? (old.contentIdentity != nil && old.contentIdentity == content)
+                : old.identity == shard.identity
+            guard sameInputs else { continue }
+            if strict || old.stamp != stamp {
+                if digest == nil { digest = try? SHA256.hex(ofFile: path) }
+                guard digest == old.sha256 else { continue }
+            }
+            var entry = old.restamped(stamp)
+            entry.identity = shard.identity
+            return entry
+        }
+        return nil
     }
 
     /// Runs the stages over `samples` with one worker per processor; results in input order.

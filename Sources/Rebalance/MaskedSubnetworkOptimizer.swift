@@ -6,12 +6,14 @@ import Tensor
 /// For every maskable group of modality m it scores the units, keeps
 /// `k = ⌈N·ρ_m − 1e-9⌉` (clamped to `[1, N]`) of the `N` units with the sampler, multiplies the
 /// gradient of each kept unit by its weight (1 for AMSS, `1 / (q_j + 1/N)` for AMSS+) and sets the
-/// gradient of every other unit to zero. A fusion column block draws once per class row.
+/// gradient of every other unit to zero. A convolution's units are its output filters, an
+/// attention projection's its heads (row blocks of Q/K/V, column slices of the output
+/// projection), each with one draw per group; a fusion column block draws once per class row.
 ///
 /// With `compat` the reference's audio–visual behaviour is reproduced: fusion rows keep
-/// `int(N·ρ)` columns, their AMSS+ weight uses the column index where `q` was meant, and their
-/// masks are computed but not applied; AMSS+ re-weights convolution filters only under the
-/// adaptive sampler.
+/// `int(N·ρ)` columns (drawn by top-k when the sampler is `bernoulli`), their AMSS+ weight uses
+/// the column index where `q` was meant, and their masks are computed but not applied; AMSS+
+/// re-weights other units only under the adaptive sampler.
 ///
 /// With an `unbiased` design (ours, beyond the reference) the units are drawn by that design
 /// instead of the sampler, and AMSS+ weights kept unit j by `1 / π_j`, its exact inclusion
@@ -79,117 +81,100 @@ public final class MaskedSubnetworkOptimizer<Generator: RandomNumberGenerator> {
 
             switch group.layout {
             case .leadingAxis(let unitCount):
-                masks.append(try maskFilters(group, unitCount: unitCount, keepRatio: keepRatio))
+                guard let geometry = UnitGeometry.leading(valueCount: checkedCount(group),
+                                                          unitCount: unitCount) else {
+                    throw RebalanceError(parameter: name, reason: "\(group.parameter.count) "
+                                         + "values do not split into \(unitCount) equal units")
+                }
+                masks.append(maskUnits(group, geometry, keepRatio: keepRatio, row: nil,
+                                       fusion: false))
+            case .trailingAxis(let unitCount):
+                let columns = group.parameter.shape.last ?? 0
+                guard let geometry = UnitGeometry.trailing(valueCount: checkedCount(group),
+                                                           columns: columns,
+                                                           unitCount: unitCount) else {
+                    throw RebalanceError(parameter: name, reason: "the \(columns) columns of "
+                                         + "shape \(group.parameter.shape) do not split into "
+                                         + "\(unitCount) equal column slices")
+                }
+                masks.append(maskUnits(group, geometry, keepRatio: keepRatio, row: nil,
+                                       fusion: false))
             case .columnBlock(let rows, let columns, let columnStart, let columnCount):
-                masks += try maskColumns(group, rows: rows, columns: columns,
-                                         columnStart: columnStart, columnCount: columnCount,
-                                         keepRatio: keepRatio)
+                guard rows > 0, columns > 0, rows * columns == checkedCount(group),
+                      columnStart >= 0, columnCount > 0, columnStart + columnCount <= columns
+                else {
+                    throw RebalanceError(parameter: name, reason: "column block "
+                                         + "\(columnStart)..<\(columnStart + columnCount) of "
+                                         + "[\(rows), \(columns)] does not fit "
+                                         + "\(group.parameter.count) gradient values")
+                }
+                for row in 0..<rows {
+                    let geometry = UnitGeometry.rowElements(row: row, columns: columns,
+                                                            start: columnStart,
+                                                            count: columnCount)
+                    masks.append(maskUnits(group, geometry, keepRatio: keepRatio, row: row,
+                                           fusion: true))
+                }
             }
         }
         return masks
     }
 
-    // MARK: - Layouts
+    // MARK: - One draw
 
-    /// One draw over the output filters (equal slices along the first axis).
-    private func maskFilters(_ group: MaskableGroup, unitCount: Int,
-                             keepRatio: Double) throws -> UnitMask {
+    /// The parameter's value count, or −1 when its gradient and value sizes differ (which no
+    /// layout accepts).
+    private func checkedCount(_ group: MaskableGroup) -> Int {
+        group.parameter.grad.count == group.parameter.value.count ? group.parameter.count : -1
+    }
+
+    /// Scores the units of one draw, keeps `k` of them and writes the mask into the gradient.
+    ///
+    /// `fusion` marks a fusion-layer row: `int(N·ρ)` units, index weights and no application
+    /// under compat. Elsewhere compat re-weights (AMSS+) only under the adaptive sampler.
+    private func maskUnits(_ group: MaskableGroup, _ geometry: UnitGeometry, keepRatio: Double,
+                           row: Int?, fusion: Bool) -> UnitMask {
         let parameter = group.parameter
-        let valueCount = parameter.grad.count
-        guard unitCount > 0, valueCount == parameter.value.count,
-              valueCount % unitCount == 0 else {
-            throw RebalanceError(parameter: parameter.name, reason: "\(valueCount) gradient "
-                                 + "values do not split into \(unitCount) equal units")
+        let unitCount = geometry.unitCount
+        let scores = parameter.grad.withUnsafeBufferPointer { gradient in
+            parameter.value.withUnsafeBufferPointer { weight in
+                geometry.scores(importance, gradient: gradient, weight: weight)
+            }
         }
-        let unitSize = valueCount / unitCount
+        let count = Self.keepCount(unitCount: unitCount, keepRatio: keepRatio,
+                                   truncating: compat && fusion)
 
-        let scores = unitScores(parameter, ranges: (0..<unitCount).map { unit in
-            (unit * unitSize)..<((unit + 1) * unitSize)
-        })
-        let count = Self.keepCount(unitCount: unitCount, keepRatio: keepRatio, truncating: false)
-        let (kept, weights): ([Int], [Float])
+        let kept: [Int]
+        let weights: [Float]
         if let design = unbiased {
             (kept, weights) = draw(design, scores: scores, count: count)
         } else {
-            kept = sampler.select(scores: scores, count: count, using: &generator)
-            let reweights = method == .amssPlus && (!compat || sampler == .adaptive)
-            weights = reweights ? Self.unbiasingWeights(kept: kept, scores: scores)
-                                : [Float](repeating: 1, count: kept.count)
-        }
-
-        var factors = [Float](repeating: 0, count: unitCount)
-        for (unit, weight) in zip(kept, weights) { factors[unit] = weight }
-        parameter.grad.withUnsafeMutableBufferPointer { values in
-            for unit in 0..<unitCount {
-                Self.scale(values, range: (unit * unitSize)..<((unit + 1) * unitSize),
-                           by: factors[unit])
-            }
-        }
-        return UnitMask(parameter: parameter.name, modality: group.modality, row: nil,
-                        unitCount: unitCount, kept: kept, weights: weights, applied: true)
-    }
-
-    /// One draw per class row over a block of columns of a `[rows, columns]` weight.
-    private func maskColumns(_ group: MaskableGroup, rows: Int, columns: Int, columnStart: Int,
-                             columnCount: Int, keepRatio: Double) throws -> [UnitMask] {
-        let parameter = group.parameter
-        guard rows > 0, columns > 0, rows * columns == parameter.grad.count,
-              parameter.grad.count == parameter.value.count, columnStart >= 0,
-              columnCount > 0, columnStart + columnCount <= columns else {
-            throw RebalanceError(parameter: parameter.name, reason: "column block "
-                                 + "\(columnStart)..<\(columnStart + columnCount) of "
-                                 + "[\(rows), \(columns)] does not fit "
-                                 + "\(parameter.grad.count) gradient values")
-        }
-        let applies = !compat
-        let count = Self.keepCount(unitCount: columnCount, keepRatio: keepRatio,
-                                   truncating: compat)
-
-        var masks: [UnitMask] = []
-        for row in 0..<rows {
-            let first = row * columns + columnStart
-            let scores = unitScores(parameter, ranges: (0..<columnCount).map { column in
-                (first + column)..<(first + column + 1)
-            })
-            let kept: [Int]
-            let weights: [Float]
-            if let design = unbiased {
-                (kept, weights) = draw(design, scores: scores, count: count)
-            } else if method != .amssPlus {
-                kept = sampler.select(scores: scores, count: count, using: &generator)
+            let drawer = compat && fusion && sampler == .bernoulli ? UnitSampler.topk : sampler
+            kept = drawer.select(scores: scores, count: count, using: &generator)
+            if method != .amssPlus {
                 weights = [Float](repeating: 1, count: kept.count)
-            } else if compat {
-                kept = sampler.select(scores: scores, count: count, using: &generator)
-                weights = kept.map { Float(1 / (Double($0) + 1 / Double(rows))) }
+            } else if compat && fusion {
+                // The reference's fusion rows use the kept column index where q was meant,
+                // with 1/N taken over the class rows.
+                let rows = Double(parameter.count / max(1, parameter.shape.last ?? 1))
+                weights = kept.map { Float(1 / (Double($0) + 1 / rows)) }
+            } else if compat && sampler != .adaptive {
+                weights = [Float](repeating: 1, count: kept.count)
             } else {
-                kept = sampler.select(scores: scores, count: count, using: &generator)
                 weights = Self.unbiasingWeights(kept: kept, scores: scores)
             }
-
-            if applies {
-                var factors = [Float](repeating: 0, count: columnCount)
-                for (column, weight) in zip(kept, weights) { factors[column] = weight }
-                parameter.grad.withUnsafeMutableBufferPointer { values in
-                    for column in 0..<columnCount {
-                        Self.scale(values, range: (first + column)..<(first + column + 1),
-                                   by: factors[column])
-                    }
-                }
-            }
-            masks.append(UnitMask(parameter: parameter.name, modality: group.modality,
-                                  row: row, unitCount: columnCount, kept: kept,
-                                  weights: weights, applied: applies))
         }
-        return masks
-    }
 
-    /// The importance score of each range of the parameter's values (read in place).
-    private func unitScores(_ parameter: Parameter, ranges: [Range<Int>]) -> [Double] {
-        parameter.grad.withUnsafeBufferPointer { gradient in
-            parameter.value.withUnsafeBufferPointer { weight in
-                ranges.map { importance.score(gradient: gradient, weight: weight, range: $0) }
+        let applies = !(compat && fusion)
+        if applies {
+            var factors = [Float](repeating: 0, count: unitCount)
+            for (unit, weight) in zip(kept, weights) { factors[unit] = weight }
+            parameter.grad.withUnsafeMutableBufferPointer { values in
+                geometry.scale(values, by: factors)
             }
         }
+        return UnitMask(parameter: parameter.name, modality: group.modality, row: row,
+                        unitCount: unitCount, kept: kept, weights: weights, applied: applies)
     }
 
     // MARK: - Weights
@@ -215,17 +200,6 @@ public final class MaskedSubnetworkOptimizer<Generator: RandomNumberGenerator> {
             let score = scores[unit]
             let share = score.isFinite && score > 0 && total > 0 ? score / total : 0
             return Float(1 / (share + uniform))
-        }
-    }
-
-    /// Multiplies `values[range]` by `factor`; a factor of 0 writes exact zeros (so a NaN
-    /// gradient of a dropped unit is removed too).
-    private static func scale(_ values: UnsafeMutableBufferPointer<Float>, range: Range<Int>,
-                              by factor: Float) {
-        if factor == 0 {
-            for index in range { values[index] = 0 }
-        } else if factor != 1 {
-            for index in range { values[index] *= factor }
         }
     }
 }

@@ -2,10 +2,25 @@ import COpenBLAS
 
 /// Thin wrappers over OpenBLAS's CBLAS interface.
 public enum BLAS {
-    /// Sets the number of threads OpenBLAS uses for every later call
-    /// (calls `openblas_set_num_threads`).
+    nonisolated(unsafe) private static var configuredThreads = Int(openblas_get_num_threads())
+
+    /// Sets the number of threads OpenBLAS uses for every later call (calls
+    /// `openblas_set_num_threads`), and the same number for `Parallel`'s own loops; a batched
+    /// convolution runs its images on that many threads with single-threaded GEMMs instead
+    /// (see `Conv2DKernel`).
     public static func setThreads(_ n: Int) {
-        openblas_set_num_threads(Int32(max(1, n)))
+        configuredThreads = max(1, n)
+        openblas_set_num_threads(Int32(configuredThreads))
+        Parallel.workers = configuredThreads
+    }
+
+    /// Runs `body` with OpenBLAS set to one thread (for GEMMs issued from several threads at
+    /// once), then restores the configured count (calls `openblas_set_num_threads`).
+    public static func withSingleThreadedCalls(_ body: () -> Void) {
+        let restored = configuredThreads
+        openblas_set_num_threads(1)
+        body()
+        openblas_set_num_threads(Int32(restored))
     }
 
     /// The number of threads OpenBLAS currently uses (calls `openblas_get_num_threads`).

@@ -1,12 +1,14 @@
 /// Batch normalization over the N, H, W axes of an NCHW batch, per channel.
 ///
 /// Shapes: input/output [N, C, H·W] (`plane` = H·W), gamma/beta/mean/invStd [C].
-/// Statistics are accumulated in Float64.
+/// Sums run in float32 blocks of 512 added in Float64 (`Reduction`); channels are split over
+/// `Parallel.workers` threads.
 public enum BatchNormKernel {
     /// Training mode, with batch statistics over n = N·H·W values per channel c:
-    /// mean_c = Σx/n, var_c = Σ(x − mean_c)²/n (biased), invStd_c = 1/√(var_c + ε),
-    /// out = γ_c·(x − mean_c)·invStd_c + β_c. Writes mean and invStd for `backward`, and the
-    /// unbiased variance var_c·n/(n − 1) (for the running statistics) into `unbiasedVariance`.
+    /// mean_c = Σx/n, var_c = Σ(x − mean_c)²/n (biased; both from one pass over x),
+    /// invStd_c = 1/√(var_c + ε), out = γ_c·(x − mean_c)·invStd_c + β_c. Writes mean and
+    /// invStd for `backward`, and the unbiased variance var_c·n/(n − 1) (for the running
+    /// statistics) into `unbiasedVariance`.
     public static func forward(output: UnsafeMutablePointer<Float>,
                                mean: UnsafeMutablePointer<Float>,
                                invStd: UnsafeMutablePointer<Float>,
@@ -15,20 +17,19 @@ public enum BatchNormKernel {
                                gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                batch: Int, channels: Int, plane: Int, epsilon: Float) {
         let n = batch * plane
-        for c in 0..<channels {
-            var sum = 0.0
+        forEachChannel(channels: channels, work: n) { c in
+            // Sums of x − x₀ (x₀ the channel's first value) keep E[d²] − E[d]² well conditioned.
+            let shift = input[c * plane]
+            var sum = 0.0, shiftedSquares = 0.0
             forEachRow(channel: c, batch: batch, channels: channels, plane: plane) { offset in
-                for k in 0..<plane { sum += Double(input[offset + k]) }
+                let (rowSum, rowSquares) = Reduction.shiftedSums(input + offset, count: plane,
+                                                                 shift: shift)
+                sum += rowSum
+                shiftedSquares += rowSquares
             }
-            let mu = sum / Double(n)
-
-            var squares = 0.0
-            forEachRow(channel: c, batch: batch, channels: channels, plane: plane) { offset in
-                for k in 0..<plane {
-                    let d = Double(input[offset + k]) - mu
-                    squares += d * d
-                }
-            }
+            let shiftedMean = sum / Double(n)
+            let mu = Double(shift) + shiftedMean
+            let squares = max(0, shiftedSquares - shiftedMean * sum)
             let variance = squares / Double(n)
             let inv = 1 / (variance + Double(epsilon)).squareRoot()
             mean[c] = Float(mu)
@@ -52,7 +53,7 @@ public enum BatchNormKernel {
                                  runningMean: UnsafePointer<Float>,
                                  runningVariance: UnsafePointer<Float>,
                                  batch: Int, channels: Int, plane: Int, epsilon: Float) {
-        for c in 0..<channels {
+        forEachChannel(channels: channels, work: batch * plane) { c in
             let inv = Float(1 / (Double(runningVariance[c]) + Double(epsilon)).squareRoot())
             mean[c] = runningMean[c]
             invStd[c] = inv
@@ -76,18 +77,14 @@ public enum BatchNormKernel {
                                 batch: Int, channels: Int, plane: Int,
                                 batchStatistics: Bool) {
         let n = Double(batch * plane)
-        for c in 0..<channels {
+        forEachChannel(channels: channels, work: batch * plane) { c in
             let mu = mean[c], inv = invStd[c]
             var sumGrad = 0.0, sumGradXHat = 0.0
             forEachRow(channel: c, batch: batch, channels: channels, plane: plane) { offset in
-                var rowGrad: Float = 0, rowGradXHat: Float = 0
-                for k in 0..<plane {
-                    let g = dOutput[offset + k]
-                    rowGrad += g
-                    rowGradXHat += g * (input[offset + k] - mu) * inv
-                }
-                sumGrad += Double(rowGrad)
-                sumGradXHat += Double(rowGradXHat)
+                let (rowGrad, rowGradXHat) = Reduction.gradientSums(
+                    dOutput + offset, input + offset, count: plane, mean: mu, invStd: inv)
+                sumGrad += rowGrad
+                sumGradXHat += rowGradXHat
             }
             dGamma[c] += Float(sumGradXHat)
             dBeta[c] += Float(sumGrad)
@@ -102,6 +99,15 @@ public enum BatchNormKernel {
                                                   - xHat * meanGradXHat)
                 }
             }
+        }
+    }
+
+    /// Calls `body` for every channel, channels split over `Parallel.workers` threads.
+    @inline(__always)
+    static func forEachChannel(channels: Int, work: Int, _ body: (Int) -> Void) {
+        Parallel.forEachChunk(count: channels,
+                              minimumChunk: max(1, 32_768 / max(1, work))) { range in
+            for c in range { body(c) }
         }
     }
 

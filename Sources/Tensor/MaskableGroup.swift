@@ -10,6 +10,12 @@ public struct MaskableGroup {
         /// A column block of a row-major `[rows, columns]` linear weight: every row is masked on
         /// its own, choosing among the `columnCount` columns starting at `columnStart`.
         case columnBlock(rows: Int, columns: Int, columnStart: Int, columnCount: Int)
+        /// Units are equal contiguous column slices of a row-major weight whose last axis is
+        /// `parameter.shape.last`, each slice taken across every row, with one draw for the whole
+        /// weight: the heads of an attention output projection `[out, heads·headDim]`. (The
+        /// heads of the Q, K and V projections `[heads·headDim, in]` are row blocks:
+        /// `leadingAxis(unitCount: heads)`.)
+        case trailingAxis(unitCount: Int)
     }
 
     /// The parameter whose gradient is masked.

@@ -71,7 +71,7 @@ public struct Checkpoint {
     public var values: [String: [Float]]
 
     /// Captures a model's parameters and running statistics.
-    public init(model: AudioVisualModel, epoch: Int, selectionSplit: String,
+    public init(model: any ClipClassifier, epoch: Int, selectionSplit: String,
                 selectionAccuracy: Double, classes: [String], configKey: String,
                 options: TrainOptions) {
         var entries: [TensorEntry] = []
@@ -84,7 +84,7 @@ public struct Checkpoint {
             offset += data.count
         }
         for parameter in model.parameters { add(parameter.name, parameter.shape, parameter.value) }
-        for encoder in [model.audio, model.visual] {
+        for encoder in model.encoders {
             for (name, data) in encoder.buffers.sorted(by: { $0.key < $1.key }) {
                 add(name, [data.count], data)
             }
@@ -177,7 +177,7 @@ public struct Checkpoint {
     /// Loads the saved parameters and running statistics into `model`.
     ///
     /// - Throws: `TrainingError` naming the first parameter that is missing or of another size.
-    public func load(into model: AudioVisualModel, path: String) throws {
+    public func load(into model: any ClipClassifier, path: String) throws {
         for parameter in model.parameters {
             guard let saved = values[parameter.name], saved.count == parameter.count else {
                 throw TrainingError(path: path, reason: "parameter \(parameter.name) is missing "
@@ -186,8 +186,7 @@ public struct Checkpoint {
             parameter.value = saved
         }
         do {
-            try model.audio.loadBuffers(values)
-            try model.visual.loadBuffers(values)
+            for encoder in model.encoders { try encoder.loadBuffers(values) }
         } catch {
             throw TrainingError(path: path, reason: "\(error)")
         }

@@ -13,7 +13,8 @@ public enum ClassificationMetrics {
         let classes = Set(predictions).union(labels)
         guard !classes.isEmpty else { return 0 }
         var total = 0.0
-        for k in classes {
+        // Sorted, so that the sum (and its rounding) is the same on every run.
+        for k in classes.sorted() {
             var truePositive = 0, falsePositive = 0, falseNegative = 0
             for (predicted, label) in zip(predictions, labels) {
                 if predicted == k && label == k { truePositive += 1 }

@@ -10,10 +10,12 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     public var trainAcc: Double
     /// The fused accuracy on the test split.
     public var testAcc: Double
-    /// The accuracy of the audio uni-modal logits on the test split.
-    public var testAccAudio: Double
-    /// The accuracy of the visual uni-modal logits on the test split.
-    public var testAccVisual: Double
+    /// The accuracy of the audio uni-modal logits on the test split (nil without an audio
+    /// encoder).
+    public var testAccAudio: Double?
+    /// The accuracy of the visual uni-modal logits on the test split (nil without a visual
+    /// encoder).
+    public var testAccVisual: Double?
     /// Macro-F1 (percent) of the fused predictions on the test split.
     public var testF1: Double
     /// Mean average precision (percent) of the fused softmax scores on the test split.
@@ -22,10 +24,10 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     public var testAUC: Double
     /// The fused accuracy on the validation split, when there is one.
     public var validAcc: Double?
-    /// The mean audio keep ratio ρ_a over the epoch's batches.
-    public var rhoAudio: Double
-    /// The mean visual keep ratio ρ_v over the epoch's batches.
-    public var rhoVisual: Double
+    /// The mean audio keep ratio ρ_a over the epoch's batches (nil for a single encoder).
+    public var rhoAudio: Double?
+    /// The mean visual keep ratio ρ_v over the epoch's batches (nil for a single encoder).
+    public var rhoVisual: Double?
     /// Wall-clock seconds of the epoch (training and evaluation).
     public var seconds: Double
 
@@ -46,9 +48,9 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
 
     /// Makes a record.
     public init(epoch: Int, trainLoss: Double, trainAcc: Double, testAcc: Double,
-                testAccAudio: Double, testAccVisual: Double, testF1: Double,
+                testAccAudio: Double?, testAccVisual: Double?, testF1: Double,
                 testMAP: Double, testAUC: Double, validAcc: Double?,
-                rhoAudio: Double, rhoVisual: Double, seconds: Double) {
+                rhoAudio: Double?, rhoVisual: Double?, seconds: Double) {
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.trainAcc = trainAcc
@@ -66,12 +68,13 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
 
     /// One compact line: epoch, loss, accuracies, keep ratios and seconds.
     public var line: String {
-        var text = String(format: "epoch %3d  loss %.4f  acc %.2f  acc_audio %.2f"
-                          + "  acc_visual %.2f", epoch, trainLoss, testAcc, testAccAudio,
-                          testAccVisual)
+        var text = String(format: "epoch %3d  loss %.4f  acc %.2f", epoch, trainLoss, testAcc)
+        if let testAccAudio { text += String(format: "  acc_audio %.2f", testAccAudio) }
+        if let testAccVisual { text += String(format: "  acc_visual %.2f", testAccVisual) }
         if let validAcc { text += String(format: "  valid %.2f", validAcc) }
-        text += String(format: "  rho_a %.3f  rho_v %.3f  %.1f s", rhoAudio, rhoVisual,
-                       seconds)
-        return text
+        if let rhoAudio, let rhoVisual {
+            text += String(format: "  rho_a %.3f  rho_v %.3f", rhoAudio, rhoVisual)
+        }
+        return text + String(format: "  %.1f s", seconds)
     }
 }

@@ -4,10 +4,10 @@ import Models
 public struct Evaluation: Equatable, Sendable {
     /// Fused accuracy.
     public var accuracy: Double
-    /// Accuracy of the audio uni-modal logits.
-    public var audioAccuracy: Double
-    /// Accuracy of the visual uni-modal logits.
-    public var visualAccuracy: Double
+    /// Accuracy of the audio uni-modal logits (nil when the model has no audio encoder).
+    public var audioAccuracy: Double?
+    /// Accuracy of the visual uni-modal logits (nil when the model has no visual encoder).
+    public var visualAccuracy: Double?
     /// Macro-F1 of the fused predictions.
     public var macroF1: Double
     /// Mean average precision of the fused softmax scores.
@@ -20,10 +20,12 @@ public struct Evaluation: Equatable, Sendable {
     public var count: Int
 
     /// Runs the model in evaluation mode over every batch of `stream`.
-    public static func run(model: AudioVisualModel, stream: ShardStream) throws -> Evaluation {
+    public static func run(model: any ClipClassifier,
+                           stream: ShardStream) throws -> Evaluation {
         let epoch = stream.epoch(1)
         defer { epoch.close() }
-        var correct = [0, 0, 0]
+        let modalities = model.modalities
+        var correct = [Int](repeating: 0, count: 1 + modalities.count)
         var loss = 0.0
         var count = 0
         var labels: [Int] = []
@@ -49,11 +51,14 @@ public struct Evaluation: Equatable, Sendable {
                                                            classCount: classCount)
         }
         let scale = count > 0 ? 100 / Double(count) : 0
+        func modalityAccuracy(_ modality: Int) -> Double? {
+            modalities.firstIndex(of: modality).map { Double(correct[1 + $0]) * scale }
+        }
         let ranking = ClassificationMetrics.ranking(probabilities: probabilities,
                                                     classCount: classCount, labels: labels)
         return Evaluation(accuracy: Double(correct[0]) * scale,
-                          audioAccuracy: Double(correct[1]) * scale,
-                          visualAccuracy: Double(correct[2]) * scale,
+                          audioAccuracy: modalityAccuracy(0),
+                          visualAccuracy: modalityAccuracy(1),
                           macroF1: ClassificationMetrics.macroF1(predictions: predictions,
                                                                  labels: labels),
                           meanAveragePrecision: ranking.meanAveragePrecision,

@@ -40,12 +40,18 @@ public struct RunFolder {
         public var classes: [String]
         /// Clips per split.
         public var splitSizes: [String: Int]
+        /// The split that chooses the best epoch.
+        public var selectionSplit: String
+        /// The reference behaviours `--compat reference` turned on (empty without it).
+        public var referenceBehaviours: [String]
 
         enum CodingKeys: String, CodingKey {
             case options, classes
             case cacheFolder = "cache_folder"
             case configKey = "config_key"
             case splitSizes = "split_sizes"
+            case selectionSplit = "selection_split"
+            case referenceBehaviours = "reference_behaviours"
         }
     }
 

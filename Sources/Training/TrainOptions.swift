@@ -3,8 +3,10 @@
 /// Encoded with snake_case keys (`config.json` of a run); decoding fills every missing key with
 /// its default, so a partial JSON object is a valid configuration.
 public struct TrainOptions: Codable, Equatable, Sendable {
-    /// `joint`, `amss` or `amss+`.
+    /// `joint`, `unimodal`, `ogm`, `ogm-ge`, `amss` or `amss+` (`TrainingMethod`).
     public var method: String = "amss"
+    /// The encoder of `unimodal`: `audio` or `visual` (nil for the other methods).
+    public var modality: String? = nil
     /// Passes over the training split.
     public var epochs = 80
     /// Clips per batch.
@@ -27,8 +29,19 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     public var temperature = 0.2
     /// Added to every keep ratio before clamping.
     public var bias = 0.0
-    /// Reproduce the reference implementation (`--compat reference`).
+    /// Reproduce the reference implementation (`--compat reference`): every behaviour listed
+    /// by `Trainer.referenceBehaviours`.
     public var compat = false
+    /// Which maskable groups AMSS / AMSS+ mask: `backbone` (encoder convolutions), `fusion`.
+    public var mask = ["backbone", "fusion"]
+    /// OGM / OGM-GE modulation strength α (0.8 for CREMA-D, 0.1 for VGGSound-like data).
+    public var alpha = 0.8
+    /// The first epoch (from 1, inclusive) with OGM modulation: the reference's epoch 0.
+    public var modulationStarts = 1
+    /// The last epoch (from 1, inclusive) with OGM modulation: the reference's epoch 50.
+    public var modulationEnds = 51
+    /// OGM behaviour where the paper and the reference code differ: `paper` or `code`.
+    public var ogmVariant = "paper"
     /// Frames drawn per clip for the visual encoder.
     public var framesPerClip = 1
     /// BLAS threads.
@@ -55,7 +68,10 @@ public struct TrainOptions: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case method, epochs, width, seed, momentum, temperature, bias, compat, threads, out
-        case importance, sampler, unbiased
+        case importance, sampler, unbiased, modality, mask, alpha
+        case modulationStarts = "modulation_starts"
+        case modulationEnds = "modulation_ends"
+        case ogmVariant = "ogm_variant"
         case batchSize = "batch_size"
         case learningRate = "learning_rate"
         case weightDecay = "weight_decay"
@@ -90,9 +106,50 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         importance = try c.decodeIfPresent(String.self, forKey: .importance) ?? importance
         sampler = try c.decodeIfPresent(String.self, forKey: .sampler) ?? sampler
         unbiased = try c.decodeIfPresent(String.self, forKey: .unbiased)
+        modality = try c.decodeIfPresent(String.self, forKey: .modality)
+        mask = try c.decodeIfPresent([String].self, forKey: .mask) ?? mask
+        alpha = try c.decodeIfPresent(Double.self, forKey: .alpha) ?? alpha
+        modulationStarts = try c.decodeIfPresent(Int.self, forKey: .modulationStarts)
+            ?? modulationStarts
+        modulationEnds = try c.decodeIfPresent(Int.self, forKey: .modulationEnds)
+            ?? modulationEnds
+        ogmVariant = try c.decodeIfPresent(String.self, forKey: .ogmVariant) ?? ogmVariant
         randomResizedCrop = try c.decodeIfPresent(Bool.self, forKey: .randomResizedCrop)
             ?? randomResizedCrop
         shuffleBuffer = try c.decodeIfPresent(Int.self, forKey: .shuffleBuffer) ?? shuffleBuffer
+    }
+
+    /// Encodes every option, absent optional ones as `null`, so `config.json` lists them all.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(method, forKey: .method)
+        try c.encode(modality, forKey: .modality)
+        try c.encode(epochs, forKey: .epochs)
+        try c.encode(batchSize, forKey: .batchSize)
+        try c.encode(width, forKey: .width)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(learningRate, forKey: .learningRate)
+        try c.encode(momentum, forKey: .momentum)
+        try c.encode(weightDecay, forKey: .weightDecay)
+        try c.encode(stepEpoch, forKey: .stepEpoch)
+        try c.encode(stepGamma, forKey: .stepGamma)
+        try c.encode(temperature, forKey: .temperature)
+        try c.encode(bias, forKey: .bias)
+        try c.encode(compat, forKey: .compat)
+        try c.encode(mask, forKey: .mask)
+        try c.encode(alpha, forKey: .alpha)
+        try c.encode(modulationStarts, forKey: .modulationStarts)
+        try c.encode(modulationEnds, forKey: .modulationEnds)
+        try c.encode(ogmVariant, forKey: .ogmVariant)
+        try c.encode(framesPerClip, forKey: .framesPerClip)
+        try c.encode(threads, forKey: .threads)
+        try c.encode(maxBatchesPerEpoch, forKey: .maxBatchesPerEpoch)
+        try c.encode(out, forKey: .out)
+        try c.encode(importance, forKey: .importance)
+        try c.encode(sampler, forKey: .sampler)
+        try c.encode(unbiased, forKey: .unbiased)
+        try c.encode(randomResizedCrop, forKey: .randomResizedCrop)
+        try c.encode(shuffleBuffer, forKey: .shuffleBuffer)
     }
 
     /// The learning rate of `epoch` (from 1) under StepLR:

@@ -2,29 +2,24 @@ import Foundation
 import Models
 import Rebalance
 
-/// Trains the audio–visual model with joint training, AMSS or AMSS+ and records the run.
+/// Trains a clip classifier with one of the methods of `TrainingMethod` and records the run.
 ///
-/// One step: forward both encoders and the fusion head; keep ratios from the batch's
-/// uni-modal logits and features; backward the fused cross-entropy; mask the gradients unit by
-/// unit (not for `joint`); SGD step. After every epoch the test split (and the validation split
-/// when there is one) is evaluated, one line of metrics goes to the callback and to
-/// `metrics.jsonl`, and the best epoch on the selection split is saved to `best.ckpt`.
+/// Every step is a `TrainingStep`: forward, keep ratios from the batch's uni-modal logits and
+/// features, backward of the fused cross-entropy, gradient masking (AMSS, AMSS+) or modulation
+/// (OGM, OGM-GE), SGD update. After every epoch the test split (and the validation split when
+/// there is one) is evaluated, one line of metrics goes to the callback and to `metrics.jsonl`,
+/// and the best epoch on the selection split is saved to `best.ckpt`. The selection split is the
+/// validation split when one exists, except under `compat`, where it is the test split as in the
+/// reference.
 public final class Trainer {
     /// The run's options.
     public let options: TrainOptions
+    /// The checked form of the options.
+    public let plan: TrainPlan
     /// The splits and the cache identity.
     public let data: TrainingData
     /// The model being trained.
-    public let model: AudioVisualModel
-
-    /// Mixed into the seed of the unit samplers ("masker" in ASCII) so that their draws are
-    /// not the model initialisation's.
-    private static let maskerSeedSalt: UInt64 = 0x6D61_736B_6572
-
-    private let method: RebalanceMethod
-    private let importance: UnitImportance
-    private let sampler: UnitSampler
-    private let unbiased: UnbiasedDesign?
+    public let model: any ClipClassifier
 
     /// Opens the cache folder and prepares a run.
     ///
@@ -38,39 +33,23 @@ public final class Trainer {
     ///
     /// - Throws: `TrainingError` for invalid options.
     public init(data: TrainingData, options: TrainOptions) throws {
-        func invalid(_ reason: String) -> TrainingError {
-            TrainingError(path: options.out, reason: reason)
-        }
-        guard let method = RebalanceMethod(rawValue: options.method) else {
-            throw invalid("unknown method \(options.method) (joint, amss, amss+)")
-        }
-        guard let importance = UnitImportance(rawValue: options.importance) else {
-            throw invalid("unknown importance \(options.importance) (gn, gn_wn, sqrt_gn)")
-        }
-        guard let sampler = UnitSampler(rawValue: options.sampler) else {
-            throw invalid("unknown sampler \(options.sampler) (adaptive, topk, random, "
-                          + "bernoulli)")
-        }
-        var unbiased: UnbiasedDesign?
-        if let name = options.unbiased {
-            guard let design = UnbiasedDesign(rawValue: name) else {
-                throw invalid("unknown unbiased design \(name) (poisson, systematic)")
-            }
-            unbiased = design
-        }
+        let plan = try TrainPlan(options)
         guard options.epochs >= 1, options.batchSize >= 1, options.width > 0,
               options.framesPerClip >= 1, options.threads >= 1, !options.out.isEmpty else {
-            throw invalid("epochs, batch size, width, frames per clip and threads must be "
-                          + "positive and the run folder named")
+            throw TrainingError(path: options.out, reason: "epochs, batch size, width, frames "
+                                + "per clip and threads must be positive and the run folder "
+                                + "named")
         }
         self.options = options
+        self.plan = plan
         self.data = data
-        self.method = method
-        self.importance = importance
-        self.sampler = sampler
-        self.unbiased = unbiased
-        model = AudioVisualModel(classCount: data.classes.count, width: options.width,
-                                 seed: options.seed)
+        model = plan.makeModel(classCount: data.classes.count, width: options.width,
+                               seed: options.seed)
+    }
+
+    /// The split that chooses the best epoch: `valid` when there is one and not under compat.
+    public var selectionSplit: String {
+        data.valid == nil || plan.compat ? "test" : "valid"
     }
 
     /// Trains for `options.epochs` epochs, calling `onEpoch` after each.
@@ -82,41 +61,40 @@ public final class Trainer {
         try folder.writeConfiguration(configuration())
         BLAS.setThreads(options.threads)
 
-        let optimizer = SGD(parameters: model.parameters, learningRate: Float(options.learningRate),
-                            momentum: Float(options.momentum),
-                            weightDecay: Float(options.weightDecay))
-        let masker = MaskedSubnetworkOptimizer(
-            method: method, importance: importance, sampler: sampler, compat: options.compat,
-            unbiased: unbiased,
-            generator: SeededGenerator(seed: options.seed ^ Self.maskerSeedSalt))
-        let estimator = KeepRatioEstimator(temperature: options.temperature, bias: options.bias,
-                                           compat: options.compat)
+        let step = TrainingStep(model: model, plan: plan, options: options,
+                                classCount: data.classes.count)
         let trainStream = stream(data.train, training: true)
-        let selectionSplit = data.valid == nil ? "test" : "valid"
 
         var best: (epoch: Int, selection: Double, test: Double)?
         for epoch in 1...options.epochs {
             let started = Date()
-            optimizer.learningRate = Float(options.learningRate(atEpoch: epoch))
-            let step = try trainEpoch(epoch, stream: trainStream, optimizer: optimizer,
-                                      masker: masker, estimator: estimator)
+            step.optimizer.learningRate = Float(options.learningRate(atEpoch: epoch))
+            let totals = try trainEpoch(epoch, stream: trainStream, step: step)
+            guard totals.loss.isFinite else {
+                throw TrainingError(path: options.out, reason: "training diverged in epoch "
+                                    + "\(epoch): the mean loss is \(totals.loss); check the cache "
+                                    + "for non-finite values or lower --lr")
+            }
             let test = try Evaluation.run(model: model, stream: stream(data.test,
                                                                        training: false))
             let valid = try data.valid.map {
                 try Evaluation.run(model: model, stream: stream($0, training: false))
             }
 
+            let ratios = totals.keepRatios
             let metrics = EpochMetrics(
-                epoch: epoch, trainLoss: step.loss, trainAcc: step.accuracy,
+                epoch: epoch, trainLoss: totals.loss, trainAcc: totals.accuracy,
                 testAcc: test.accuracy, testAccAudio: test.audioAccuracy,
                 testAccVisual: test.visualAccuracy, testF1: test.macroF1,
                 testMAP: test.meanAveragePrecision, testAUC: test.auc, validAcc: valid?.accuracy,
-                rhoAudio: step.keepRatios[0], rhoVisual: step.keepRatios[1],
+                rhoAudio: ratios.count == 2 ? ratios[0] : nil,
+                rhoVisual: ratios.count == 2 ? ratios[1] : nil,
                 seconds: Date().timeIntervalSince(started))
             onEpoch(metrics)
             try folder.append(metrics)
 
-            let selection = valid?.accuracy ?? test.accuracy
+            let selection = selectionSplit == "valid" ? valid?.accuracy ?? test.accuracy
+                                                      : test.accuracy
             if best == nil || selection > (best?.selection ?? 0) {
                 best = (epoch, selection, test.accuracy)
                 try Checkpoint(model: model, epoch: epoch, selectionSplit: selectionSplit,
@@ -143,41 +121,32 @@ public final class Trainer {
         var keepRatios: [Double]
     }
 
-    private func trainEpoch(_ epoch: Int, stream: ShardStream, optimizer: SGD,
-                            masker: MaskedSubnetworkOptimizer<SeededGenerator>,
-                            estimator: KeepRatioEstimator) throws -> EpochTotals {
+    private func trainEpoch(_ epoch: Int, stream: ShardStream,
+                            step: TrainingStep) throws -> EpochTotals {
         let batches = stream.epoch(epoch)
         defer { batches.close() }
-        let groups = model.maskableGroups
         var lossSum = 0.0, correct = 0, seen = 0, steps = 0
-        var ratioSums = [0.0, 0.0]
+        var ratioSums: [Double] = []
 
         while let batch = try batches.next() {
-            optimizer.zeroGrad()
-            let output = model.forward(audio: batch.audio, frames: batch.frames,
-                                       framesPerClip: options.framesPerClip, training: true)
-
-            let ratios = estimator.estimate(
-                logits: output.unimodal.map(\.data), features: output.features.map(\.data),
-                featureCounts: output.features.map { $0.shape.last ?? 0 },
-                labels: batch.labels, classCount: data.classes.count)
-
-            let (loss, gradient) = CrossEntropy.forward(logits: output.logits,
-                                                        labels: batch.labels)
-            model.backward(gradLogits: gradient)
-
+            let result: TrainingStep.Result
             do {
-                try masker.apply(groups: groups, keepRatios: ratios.ratios)
-            } catch {
-                throw TrainingError(path: options.out, reason: "masking failed: \(error)")
+                result = try step.run(batch, epoch: epoch)
+            } catch let error as TrainingError {
+                throw TrainingError(path: options.out, reason: "\(error.path) failed in epoch "
+                                    + "\(epoch): \(error.reason)")
             }
-            optimizer.step()
 
-            lossSum += Double(loss) * Double(batch.count)
-            correct += Evaluation.correctCount(output.logits, labels: batch.labels)
-            seen += batch.count
+            lossSum += result.loss * Double(result.count)
+            correct += result.correct
+            seen += result.count
             steps += 1
-            for m in 0..<2 { ratioSums[m] += ratios.ratios[m] }
+            if ratioSums.isEmpty {
+                ratioSums = [Double](repeating: 0, count: result.keepRatios.count)
+            }
+            for (m, ratio) in result.keepRatios.enumerated() where m < ratioSums.count {
+                ratioSums[m] += ratio
+            }
         }
 
         guard seen > 0 else {
@@ -202,6 +171,8 @@ public final class Trainer {
         if let valid = data.valid { sizes["valid"] = valid.sampleCount }
         return RunFolder.Configuration(options: options, cacheFolder: data.cacheFolder,
                                        configKey: data.configKey, classes: data.classes,
-                                       splitSizes: sizes)
+                                       splitSizes: sizes, selectionSplit: selectionSplit,
+                                       referenceBehaviours: plan.compat
+                                           ? TrainPlan.referenceBehaviours : [])
     }
 }

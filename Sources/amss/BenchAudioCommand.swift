@@ -48,12 +48,15 @@ enum BenchAudioCommand {
         return 0
     }
 
-    /// The pipeline configuration named `name` (built in) or stored at path `name`.
+    /// The pipeline configuration named `name` (built in) or stored at path `name` (laid over
+    /// the built-in configuration of the dataset it names, `crema` when it names none).
     private static func config(_ name: String) throws -> PipelineConfig {
         if let builtIn = PipelineConfig.builtIn(name) { return builtIn }
-        guard FileManager.default.fileExists(atPath: name) else {
-            throw UsageError("--config: no built-in pipeline or file named '\(name)'")
+        guard let data = FileManager.default.contents(atPath: name) else {
+            throw UsageError("--config: no built-in pipeline or readable file named '\(name)'")
         }
-        return try PipelineConfig.load(path: name).validated(path: name)
+        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let dataset = object?["dataset"] as? String ?? "crema"
+        return try PipelineConfig.load(path: name, dataset: dataset).validated(path: name)
     }
 }

@@ -1,10 +1,15 @@
 import Foundation
 import Pipeline
 
-/// `amss bench prep <root>`: `amss prep` and the Python reference script, back to back.
+/// `amss bench prep <root>`: `amss prep` and the Python reference script, back to back;
+/// `amss bench read <cache-folder>`: shard reading against h5py (`BenchReadCommand`).
 enum BenchCommand {
     static let help = """
         usage: amss bench prep <root> [--python SCRIPT] [--workers N] [--skip-python]
+               amss bench tokenize [--help] (see there)
+               amss bench read <cache-folder> [--split S] [--batch-size B] [--seed N] …
+                               (amss bench read --help)
+               amss bench train … | amss bench learning …   (see their --help)
                amss bench audio <file or folder>... (amss bench audio --help)
 
         Times the whole CREMA-D prep job on <root> twice, start-up included, each into a fresh
@@ -13,6 +18,19 @@ enum BenchCommand {
         """
 
     static func run(_ words: [String]) throws -> Int32 {
+        if words.first == "tokenize" { return try BenchTokenizeCommand.run(Array(words[1...])) }
+        if words.first == "read" {
+            let arguments = try Arguments(words, valued: ["python", "split", "batch-size", "seed",
+                                                          "passes"],
+                                          allowedFlags: ["help", "skip-python", "json"])
+            if arguments.flag("help") { Output.line(BenchReadCommand.help); return 0 }
+            return try BenchReadCommand.run(arguments)
+        }
+        if words.first == "frames" { return try BenchFrames.run(Array(words.dropFirst())) }
+        if words.first == "train" { return try BenchTrainCommand.run(Array(words.dropFirst())) }
+        if words.first == "learning" {
+            return try BenchTrainLearning.run(Array(words.dropFirst()))
+        }
         if words.first == "audio" { return try BenchAudioCommand.run(Array(words.dropFirst())) }
         let arguments = try Arguments(words, valued: ["python", "workers"],
                                       allowedFlags: ["help", "skip-python"])
@@ -43,20 +61,25 @@ enum BenchCommand {
         return 0
     }
 
-    /// Runs a program to completion and returns its wall time; its stdout is discarded.
+    /// Runs a program to completion and returns its wall time; its stdout is discarded and its
+    /// stderr shown only when it fails.
     private static func time(_ program: String, _ arguments: [String]) throws -> Double {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
         let started = Date()
         try process.run()
+        let messages = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let seconds = Date().timeIntervalSince(started)
         guard process.terminationStatus == 0 else {
+            let tail = String(decoding: messages.suffix(2_000), as: UTF8.self)
             throw PipelineError(path: program, code: "bench", reason: "`"
                                 + arguments.joined(separator: " ") + "` exited with "
-                                + "\(process.terminationStatus)")
+                                + "\(process.terminationStatus): \(tail)")
         }
         return seconds
     }

@@ -5,7 +5,8 @@ import Pipeline
 enum PrepCommand {
     static let help = """
         usage: amss prep <dataset> <root> [--cache DIR] [--config FILE] [--workers N]
-                         [--fail-fast] [--quiet] [--json]
+                         [--part I/N] [--strict] [--compat reference] [--fail-fast]
+                         [--quiet] [--json]
 
         Decodes, resamples and transforms every usable sample into HDF5 shards under
         <cache>/<dataset>/<config-key>/ with a manifest.json, and prints that folder as the last
@@ -14,14 +15,23 @@ enum PrepCommand {
           --cache DIR     cache root (default: cache)
           --config FILE   pipeline config (default: the built-in one, as pipelines/<dataset>.json)
           --workers N     worker threads (default: 2)
+          --part I/N      produce only part I of N (0 ≤ I < N): a deterministic 1/N of the
+                          shards and parts/part-I-of-N.json; run every part (Slurm array,
+                          mpirun, …) into one shared --cache, then `amss cache merge <folder>`
+          --strict        compare sources by content hash instead of size and modification
+                          time, and re-hash every shard before reusing it
+          --compat reference   the reference code's recipe: tile the clip three times
+                          (`fit: tile3`) and keep frames by index (`rule: reference-index`)
           --fail-fast     stop at the first rejected sample
           --quiet         no progress on stderr
           --json          one JSON object on stdout instead of the folder
         """
 
     static func run(_ words: [String]) throws -> Int32 {
-        let arguments = try Arguments(words, valued: ["cache", "config", "workers"],
-                                      allowedFlags: ["json", "help", "fail-fast", "quiet"])
+        let arguments = try Arguments(words, valued: ["cache", "config", "workers", "part",
+                                                      "compat"],
+                                      allowedFlags: ["json", "help", "fail-fast", "quiet",
+                                                     "strict"])
         if arguments.flag("help") { Output.line(help); return 0 }
         guard arguments.positional.count == 2 else {
             throw UsageError("prep needs <dataset> <root>\n\n\(help)")
@@ -29,6 +39,8 @@ enum PrepCommand {
         var options = try makeOptions(arguments)
         options.failFast = arguments.flag("fail-fast")
         options.quiet = arguments.flag("quiet")
+        options.strict = arguments.flag("strict")
+        if let text = arguments.options["part"] { options.part = try parsePart(text) }
 
         let summary = try PrepRunner.run(options)
         report(summary, json: arguments.flag("json"))
@@ -43,19 +55,38 @@ enum PrepCommand {
             throw UsageError("unknown dataset '\(dataset)'; known: "
                              + Layouts.names.joined(separator: ", "))
         }
-        let config: PipelineConfig
+        var config: PipelineConfig
         if let path = arguments.options["config"] {
-            config = try PipelineConfig.load(path: path).validated(path: path)
+            config = try PipelineConfig.load(path: path, dataset: Layouts.canonicalName(dataset))
+                .validated(path: path)
         } else if let builtIn = PipelineConfig.builtIn(Layouts.canonicalName(dataset)) {
             config = builtIn
         } else {
             throw UsageError("no built-in config for '\(dataset)'; pass --config")
         }
+        if let compat = arguments.options["compat"] {
+            guard compat == "reference" else {
+                throw UsageError("--compat takes only 'reference', got '\(compat)'")
+            }
+            config.audio.fit = .tile3
+            config.frames.rule = .referenceIndex
+        }
         var options = PrepOptions(dataset: Layouts.canonicalName(dataset), root: root,
                                   config: config)
         options.cacheRoot = arguments.options["cache"] ?? "cache"
+        guard !options.cacheRoot.isEmpty else { throw UsageError("--cache needs a folder") }
         options.workers = try arguments.integer("workers", default: 2, in: 1...256)
         return options
+    }
+
+    /// `I/N` with 0 ≤ I < N.
+    static func parsePart(_ text: String) throws -> (index: Int, count: Int) {
+        let pieces = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard pieces.count == 2, let index = Int(pieces[0]), let count = Int(pieces[1]),
+              count >= 1, count <= 100_000, index >= 0, index < count else {
+            throw UsageError("--part takes I/N with 0 ≤ I < N (e.g. 0/4 … 3/4), got '\(text)'")
+        }
+        return (index, count)
     }
 
     private static func report(_ summary: PrepSummary, json: Bool) {
@@ -69,6 +100,10 @@ enum PrepCommand {
                 .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             Output.error("rejected: \(codes); each is listed with its path and reason in "
                          + "\(summary.cacheFolder)/manifest.json")
+        }
+        if let part = summary.part {
+            Output.error("part \(part) done; once every part is done, run "
+                         + "`amss cache merge \(summary.cacheFolder)`")
         }
         if json {
             try? Output.json(summary)

@@ -4,14 +4,21 @@ import Training
 /// `amss train <cache-folder>`: train on prepared shards.
 enum TrainCommand {
     static let help = """
-        usage: amss train <cache-folder> [--method joint|amss|amss+] [--epochs N]
+        usage: amss train <cache-folder> [--method M] [--modality audio|visual] [--epochs N]
                           [--batch-size B] [--width W] [--seed S] [--out DIR] [--lr R]
-                          [--threads N] [--max-batches N] [--compat reference] [--json]
+                          [--threads N] [--max-batches N] [--sampler S] [--importance I]
+                          [--temperature T] [--bias X] [--mask backbone,fusion]
+                          [--unbiased exact|poisson|systematic] [--alpha A]
+                          [--modulation-epochs A:B] [--ogm-variant paper|code]
+                          [--compat reference] [--json]
 
-        Trains two ResNet-18 encoders with concat fusion on the shards of <cache-folder> (the
-        folder `amss prep` printed), one line per epoch, and writes DIR/config.json,
-        DIR/metrics.jsonl, DIR/best.ckpt and DIR/summary.json.
-          --method        joint (no masking), amss (default) or amss+
+        Trains on the shards of <cache-folder> (the folder `amss prep` printed), one line per
+        epoch, and writes DIR/config.json (every option), DIR/metrics.jsonl, DIR/best.ckpt and
+        DIR/summary.json.
+          --method M      joint (no gradient treatment), unimodal (one encoder + linear head),
+                          ogm, ogm-ge (on-the-fly gradient modulation, with Gaussian noise),
+                          amss (default) or amss+ (masked subnetworks, re-weighted)
+          --modality M    the encoder of unimodal: audio or visual
           --epochs N      default 80 (the paper's)
           --batch-size B  default 64
           --width W       channel multiplier of the encoders (default 1; 0.125 for quick CPU runs)
@@ -20,14 +27,31 @@ enum TrainCommand {
           --lr R          SGD learning rate (default 0.01)
           --threads N     BLAS threads (default 2)
           --max-batches N stop each training epoch after N batches
-          --compat reference   reproduce the reference implementation's numerics
+        AMSS / AMSS+:
+          --sampler S     adaptive (default), topk, random or bernoulli
+          --importance I  gn (default), gn_wn or sqrt_gn
+          --temperature T keep-ratio temperature (default 0.2)
+          --bias X        added to every keep ratio before clamping (default 0)
+          --mask L        what is masked: backbone, fusion or backbone,fusion (default)
+          --unbiased D    exact inclusion probabilities with 1/π weights: exact (= systematic,
+                          exactly k units), systematic or poisson (k units on average)
+        OGM / OGM-GE:
+          --alpha A       modulation strength (default 0.8, for CREMA-D; 0.1 for VGGSound-like)
+          --modulation-epochs A:B  epochs A…B (from 1, inclusive) are modulated (default 1:51,
+                          the reference's 0…50)
+          --ogm-variant V paper (default) or code (the first published code: noise drawn after
+                          scaling, with the scaled gradient's deviation)
+          --compat reference   every reference behaviour of METHOD.md at once (listed in
+                          config.json under reference_behaviours)
           --json          one JSON summary object on stdout instead of the epoch lines
         """
 
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(
-            words, valued: ["method", "epochs", "batch-size", "width", "seed", "out", "lr",
-                            "threads", "max-batches", "compat"],
+            words, valued: ["method", "modality", "epochs", "batch-size", "width", "seed", "out",
+                            "lr", "threads", "max-batches", "compat", "sampler", "importance",
+                            "temperature", "bias", "mask", "unbiased", "alpha",
+                            "modulation-epochs", "ogm-variant"],
             allowedFlags: ["json", "help"])
         if arguments.flag("help") { Output.line(help); return 0 }
         guard arguments.positional.count == 1 else {
@@ -50,10 +74,13 @@ enum TrainCommand {
         }
         let summary = try trainer.run { metrics in
             guard !quiet else { return }
-            Output.line(String(format: "%5d  %6.4f  %6.2f  %6.2f  %6.2f  %5.3f  %5.3f  %7.1f",
-                               metrics.epoch, metrics.trainLoss, metrics.testAcc,
-                               metrics.testAccAudio, metrics.testAccVisual, metrics.rhoAudio,
-                               metrics.rhoVisual, metrics.seconds))
+            Output.line(String(format: "%5d  %6.4f  %6.2f  ", metrics.epoch, metrics.trainLoss,
+                               metrics.testAcc)
+                        + [metrics.testAccAudio, metrics.testAccVisual]
+                            .map { cell($0, "%6.2f", width: 6) }.joined(separator: "  ") + "  "
+                        + [metrics.rhoAudio, metrics.rhoVisual]
+                            .map { cell($0, "%5.3f", width: 5) }.joined(separator: "  ")
+                        + String(format: "  %7.1f", metrics.seconds))
         }
         if !quiet {
             Output.line(String(format: "best epoch %d (chosen on %@): test accuracy %.2f %%; "
@@ -63,15 +90,37 @@ enum TrainCommand {
         return summary
     }
 
+    /// A number in `format`, or `-` padded to `width` when absent.
+    private static func cell(_ value: Double?, _ format: String, width: Int) -> String {
+        guard let value else { return String(repeating: " ", count: width - 1) + "-" }
+        return String(format: format, value)
+    }
+
     static func makeOptions(_ arguments: Arguments) throws -> TrainOptions {
         var options = TrainOptions(out: arguments.options["out"] ?? defaultRunFolder())
-        options.method = arguments.options["method"] ?? "amss"
-        guard ["joint", "amss", "amss+"].contains(options.method) else {
-            throw UsageError("--method must be joint, amss or amss+, got '\(options.method)'")
+        options.method = try choice(arguments, "method", default: "amss",
+                                    among: TrainingMethod.allCases.map(\.rawValue))
+        options.modality = try arguments.options["modality"].map { _ in
+            try choice(arguments, "modality", default: "audio", among: ["audio", "visual"])
+        }
+        if options.method == "unimodal" && options.modality == nil {
+            throw UsageError("--method unimodal needs --modality audio or --modality visual")
+        }
+        if options.method != "unimodal" && options.modality != nil {
+            throw UsageError("--modality applies only to --method unimodal")
         }
         options.epochs = try arguments.integer("epochs", default: 80, in: 1...100_000)
         options.batchSize = try arguments.integer("batch-size", default: 64, in: 1...65_536)
         options.width = try arguments.number("width", default: 1)
+        guard options.width <= 8 else {
+            throw UsageError("--width must be at most 8 (4096 channels in the last stage), got "
+                             + "\(options.width)")
+        }
+        let metrics = (options.out as NSString).appendingPathComponent("metrics.jsonl")
+        guard !FileManager.default.fileExists(atPath: metrics) else {
+            throw UsageError("--out \(options.out) already holds a run (metrics.jsonl); choose "
+                             + "another folder, nothing there is overwritten")
+        }
         options.seed = UInt64(try arguments.integer("seed", default: 42))
         options.learningRate = try arguments.number("lr", default: 0.01)
         options.threads = try arguments.integer("threads", default: 2, in: 1...256)
@@ -79,6 +128,43 @@ enum TrainCommand {
             options.maxBatchesPerEpoch = try arguments.integer("max-batches", default: 0,
                                                                in: 1...Int.max)
         }
+
+        options.sampler = try choice(arguments, "sampler", default: "adaptive",
+                                     among: ["adaptive", "topk", "random", "bernoulli"])
+        options.importance = try choice(arguments, "importance", default: "gn",
+                                        among: ["gn", "gn_wn", "sqrt_gn"])
+        options.temperature = try arguments.number("temperature", default: 0.2)
+        options.bias = try real(arguments, "bias", default: 0)
+        if let mask = arguments.options["mask"] {
+            let targets = mask.split(separator: ",").map(String.init)
+            guard !targets.isEmpty, targets.allSatisfy({ ["backbone", "fusion"].contains($0) })
+            else {
+                throw UsageError("--mask takes backbone, fusion or backbone,fusion, got '\(mask)'")
+            }
+            options.mask = targets
+        }
+        if let design = arguments.options["unbiased"] {
+            guard let name = ["exact": "systematic", "systematic": "systematic",
+                              "poisson": "poisson"][design] else {
+                throw UsageError("--unbiased takes exact, systematic or poisson, got '\(design)'")
+            }
+            options.unbiased = name
+        }
+
+        options.alpha = try real(arguments, "alpha", default: 0.8)
+        guard options.alpha >= 0 else { throw UsageError("--alpha must be at least 0") }
+        if let range = arguments.options["modulation-epochs"] {
+            let bounds = range.split(separator: ":", omittingEmptySubsequences: false)
+                .map { Int($0) }
+            guard bounds.count == 2, let first = bounds[0], let last = bounds[1], first >= 1,
+                  first <= last else {
+                throw UsageError("--modulation-epochs takes A:B with 1 ≤ A ≤ B, got '\(range)'")
+            }
+            options.modulationStarts = first
+            options.modulationEnds = last
+        }
+        options.ogmVariant = try choice(arguments, "ogm-variant", default: "paper",
+                                        among: ["paper", "code"])
         if let compat = arguments.options["compat"] {
             guard compat == "reference" else {
                 throw UsageError("--compat takes only 'reference', got '\(compat)'")
@@ -86,6 +172,27 @@ enum TrainCommand {
             options.compat = true
         }
         return options
+    }
+
+    /// The value of `--name`, which must be one of `values`.
+    private static func choice(_ arguments: Arguments, _ name: String, default fallback: String,
+                               among values: [String]) throws -> String {
+        let value = arguments.options[name] ?? fallback
+        guard values.contains(value) else {
+            throw UsageError("--\(name) must be one of \(values.joined(separator: ", ")), got "
+                             + "'\(value)'")
+        }
+        return value
+    }
+
+    /// The value of `--name` as any finite number.
+    private static func real(_ arguments: Arguments, _ name: String,
+                             default fallback: Double) throws -> Double {
+        guard let text = arguments.options[name] else { return fallback }
+        guard let value = Double(text), value.isFinite else {
+            throw UsageError("--\(name) must be a number, got '\(text)'")
+        }
+        return value
     }
 
     /// `runs/<UTC timestamp>`.

@@ -7,9 +7,16 @@ let usage = """
     commands:
       validate <dataset> <root>   check a dataset folder and name every problem
       prep <dataset> <root>       prepare HDF5 feature shards and a manifest under cache/
-      train <cache-folder>        train on prepared shards (joint, AMSS, AMSS+)
+      cache inspect|verify|merge|ls|gc   look into, check, join and tidy cache folders
+      train <cache-folder>        train on prepared shards (AMSS, AMSS+, baselines)
       demo                        make a small synthetic CREMA-D sample, prep it, train on it
+      tokenize --vocab FILE       BERT WordPiece ids of each stdin line (as HF's BertTokenizer)
       bench prep <root>           time `amss prep` against tools/bench/prep.py on one layout
+      bench tokenize              time `amss tokenize` against HF tokenizers and the Python one
+      bench read <cache-folder>   samples/s reading shuffled batches, against h5py
+      bench frames <folder>       time frame extraction against ffmpeg-to-JPEG + PIL
+      bench train                 time the mask step inside a training step (widths 1, 0.25)
+      bench learning              the learning check on the demo data over three seeds
       bench audio <files>         time the audio stage against librosa on the same files
     """
 
@@ -17,15 +24,20 @@ let words = Array(CommandLine.arguments.dropFirst())
 let commands: [String: ([String]) throws -> Int32] = [
     "validate": ValidateCommand.run,
     "prep": PrepCommand.run,
+    "cache": CacheCommand.run,
     "train": TrainCommand.run,
     "demo": DemoCommand.run,
     "bench": BenchCommand.run,
+    "tokenize": TokenizeCommand.run,
 ]
 
 do {
-    guard let name = words.first, name != "--help", name != "-h", name != "help" else {
+    guard let name = words.first else {
+        throw UsageError("no command given\n\n\(usage)")
+    }
+    if ["--help", "-h", "help"].contains(name) {
         Output.line(usage)
-        exit(words.isEmpty ? 2 : 0)
+        exit(0)
     }
     if name == "--version" {
         Output.line("amss 0.1.0")
@@ -37,8 +49,10 @@ do {
     exit(try command(Array(words.dropFirst())))
 } catch let error as UsageError {
     Output.error("amss: \(error.description)")
+    Output.failureJSON(error, when: words)
     exit(2)
 } catch {
     Output.error("amss: \(error)")
+    Output.failureJSON(error, when: words)
     exit(1)
 }

@@ -133,4 +133,52 @@ final class CremaLayoutTests: XCTestCase {
         XCTAssertEqual(result.samples.count, 2)
         XCTAssertFalse(result.hasErrors)
     }
+
+    func testFoldersFIFOsCutJPEGsAndLongChunksAreHandled() throws {
+        try layout.write("annotations/train.csv", text: """
+            1001_DFA_ANG_XX,ANG
+            1002_DFA_ANG_XX,ANG
+            1003_DFA_ANG_XX,ANG
+            1004_DFA_ANG_XX,ANG
+            1005_DFA_ANG_XX,ANG
+            """)
+        try layout.write("annotations/test.csv", text: "1006_DFA_ANG_XX,ANG\n")
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: layout.root + "/AudioWAV/1001_DFA_ANG_XX.wav",
+                                    withIntermediateDirectories: true)
+        try layout.write("Image-01-FPS/1001_DFA_ANG_XX/1.jpg", TemporaryLayout.jpegHeader)
+        XCTAssertEqual(mkfifo(layout.root + "/AudioWAV/1002_DFA_ANG_XX.wav", 0o644), 0)
+        try layout.write("Image-01-FPS/1002_DFA_ANG_XX/1.jpg", TemporaryLayout.jpegHeader)
+        try layout.write("AudioWAV/1003_DFA_ANG_XX.wav", TemporaryLayout.wav(seconds: 1))
+        try layout.write("Image-01-FPS/1003_DFA_ANG_XX/1.jpg", TemporaryLayout.jpegHeader.prefix(8))
+        try layout.addClip("1004_DFA_ANG_XX")
+        try manager.removeItem(atPath: layout.root + "/Image-01-FPS/1004_DFA_ANG_XX/00000.jpg")
+        try manager.createDirectory(atPath: layout.root + "/Image-01-FPS/1004_DFA_ANG_XX/2.jpg",
+                                    withIntermediateDirectories: true)
+        // A 70 kB LIST chunk between fmt and data: still a readable 1 s WAV.
+        var wav = TemporaryLayout.wav(seconds: 1)
+        let dataAt = try XCTUnwrap(wav.range(of: Data("data".utf8))).lowerBound
+        var list = Data("LIST".utf8)
+        withUnsafeBytes(of: UInt32(70_000).littleEndian) { list.append(contentsOf: $0) }
+        list.append(Data(count: 70_000))
+        wav.insert(contentsOf: list, at: dataAt)
+        try layout.write("AudioWAV/1005_DFA_ANG_XX.wav", wav)
+        try layout.write("Image-01-FPS/1005_DFA_ANG_XX/1.jpg", TemporaryLayout.jpegHeader)
+        try layout.addClip("1006_DFA_ANG_XX")
+
+        let result = scan()
+        XCTAssertEqual(codes(result, id: "1001_DFA_ANG_XX"), ["unreadable"])
+        XCTAssertEqual(codes(result, id: "1002_DFA_ANG_XX"), ["unreadable"])
+        XCTAssertEqual(codes(result, id: "1003_DFA_ANG_XX"), ["truncated-image"])
+        XCTAssertEqual(codes(result, id: "1004_DFA_ANG_XX"), ["unreadable"])
+        XCTAssertEqual(result.samples.map(\.id), ["1005_DFA_ANG_XX", "1006_DFA_ANG_XX"])
+    }
+
+    func testControlCharactersFromAnnotationsNeverReachTheTerminal() throws {
+        try layout.write("annotations/train.csv", text: "1001_DFA_ANG_XX,\u{1B}[31mHAP\rFAKE\n")
+        try layout.write("annotations/test.csv", text: "1002_DFA_ANG_XX,ANG\n")
+        let line = try XCTUnwrap(scan().findings.first { $0.code == "unknown-label" }).line
+        XCTAssertFalse(line.unicodeScalars.contains { $0.value < 0x20 }, line)
+        XCTAssertTrue(line.contains("\\u{001b}[31mHAP\\rFAKE"), line)
+    }
 }

@@ -41,7 +41,9 @@ struct TemporaryLayout {
     }
 
     static let flvHeader = Data([0x46, 0x4C, 0x56, 0x01, 0x05, 0, 0, 0, 9, 0, 0, 0, 0])
-    static let jpegHeader = Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 0x4A, 0x46, 0x49, 0x46])
+    /// The first and last bytes of a JPEG: only what the checks read (magic and end marker).
+    static let jpegHeader = Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 0x4A, 0x46, 0x49, 0x46,
+                                  0xFF, 0xD9])
 
     /// A complete, valid clip: WAV plus one frame.
     func addClip(_ id: String, frames: Bool = true) throws {

@@ -51,6 +51,15 @@ final class CommandLineTests: XCTestCase {
         let train = try run(["train", missing, "--epochs", "1"])
         XCTAssertEqual(train.status, 1)
         XCTAssertTrue(train.err.contains("manifest"), train.err)
+
+        let json = try run(["prep", "crema", missing, "--json", "--quiet"])
+        XCTAssertEqual(json.status, 1)
+        let lines = json.out.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, "a failed --json command prints one JSON line")
+        let object = try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8))
+            as? [String: Any]
+        XCTAssertEqual(object?["ok"] as? Bool, false)
+        XCTAssertEqual((object?["error"] as? [String: Any])?["path"] as? String, missing)
     }
 
     func testValidateOnRealLayoutReportsEveryPlantedProblem() throws {

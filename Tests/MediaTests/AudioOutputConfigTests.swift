@@ -6,7 +6,7 @@ import XCTest
 /// The output-kind, mel and dB keys of the audio configuration, their validation, and the
 /// committed pipeline files' audio sections (CASES F1 shapes).
 final class AudioOutputConfigTests: XCTestCase {
-    func testNewKeysDecodeAndDefaultsStayUnencoded() throws {
+    func testOutputMelAndDecibelKeysRoundTrip() throws {
         let json = #"{"output": "db", "db": {"ref": "max", "top_db": null},"#
             + #" "mel": {"n_mels": 64, "fmin": 50, "fmax": 8000, "htk": true}}"#
         let config = try JSONDecoder().decode(AudioConfig.self, from: Data(json.utf8))
@@ -17,12 +17,16 @@ final class AudioOutputConfigTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(AudioConfig.self,
                                                 from: JSONEncoder().encode(config)), config)
 
-        // a configuration without the new keys encodes exactly the keys it had, so its
-        // config key does not change
+        // every key is encoded (mel as null), so a pipeline file may override any of them
         let plain = try JSONSerialization.jsonObject(with: JSONEncoder().encode(AudioConfig()))
-        XCTAssertEqual(Set((plain as? [String: Any])?.keys.map { $0 } ?? []),
+        let object = try XCTUnwrap(plain as? [String: Any])
+        XCTAssertEqual(Set(object.keys),
                        ["sample_rate", "clip_seconds", "fit", "n_fft", "hop_length", "window",
-                        "center", "pad_mode", "log_offset", "clamp"])
+                        "center", "pad_mode", "log_offset", "clamp", "output", "mel", "db"])
+        XCTAssertTrue(object["mel"] is NSNull)
+        XCTAssertEqual(object["output"] as? String, "log")
+        let empty = try JSONDecoder().decode(AudioConfig.self, from: Data("{}".utf8))
+        XCTAssertEqual(empty, AudioConfig())
     }
 
     func testDecibelReferenceAcceptsMaxOrANumberOnly() throws {

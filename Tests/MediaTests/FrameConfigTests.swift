@@ -40,6 +40,14 @@ final class FrameConfigTests: XCTestCase {
         XCTAssertEqual(try decode(text), config)
     }
 
+    func testReferenceIndexAndCropAreAccepted() throws {
+        let config = try decode(#"{"rule": "reference-index", "resize": "shorter-side-crop"}"#)
+        XCTAssertEqual(config.rule, .referenceIndex)
+        XCTAssertEqual(config.resize, "shorter-side-crop")
+        XCTAssertNil(config.problem)
+        XCTAssertEqual(FrameRule(rawValue: "reference-index"), .referenceIndex)
+    }
+
     func testUnknownValuesAreErrors() {
         XCTAssertThrowsError(try decode(#"{"rule": "every-frame"}"#))
         XCTAssertThrowsError(try decode(#"{"scaler": "lanczos"}"#))

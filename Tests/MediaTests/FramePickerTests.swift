@@ -78,6 +78,22 @@ final class FramePickerTests: XCTestCase {
                             timeBase: (1, 1000)), [2, 4])
     }
 
+    /// Hand-worked: int(29.97) = 29, int(30 / 2) = 15, an unknown rate keeps every frame.
+    func testReferenceIndexCountsFrames() {
+        XCTAssertEqual(FramePicker.indexStep(frameRate: 30000.0 / 1001, fps: 1), 29)
+        XCTAssertEqual(FramePicker.indexStep(frameRate: 30, fps: 2), 15)
+        XCTAssertEqual(FramePicker.indexStep(frameRate: 0, fps: 1), 1)
+        var picker = FramePicker(rule: .referenceIndex, fps: 1, maxFrames: 3,
+                                 timeBase: (1, 1000), frameRate: 25)
+        var kept: [Int] = []
+        for i in 0..<100 where picker.offer(index: i, ticks: Int64(i * 40)).emitOffered {
+            kept.append(i)
+        }
+        XCTAssertEqual(kept, [0, 25, 50])
+        XCTAssertEqual(picker.picks.map(\.time), [0, 1, 2])
+        XCTAssertEqual(picker.finish(lastDurationTicks: 40), 0)
+    }
+
     func testRoundingIsHalfAwayFromZero() {
         XCTAssertEqual(FramePicker.roundHalfAway(0.5), 1)
         XCTAssertEqual(FramePicker.roundHalfAway(0.4999), 0)

@@ -3,10 +3,12 @@ import XCTest
 
 /// The adaptive sampler against the exact law of sequential weighted draws without replacement.
 ///
-/// For N ≤ 6 every ordered draw sequence is enumerated: a sequence (i_1, …, i_k) has probability
+/// For N ≤ 8 every ordered draw sequence is enumerated: a sequence (i_1, …, i_k) has probability
 /// Π_t q_{i_t} / (1 − Σ_{s<t} q_{i_s}). Summing gives the exact probability of each kept set and
 /// each unit's inclusion probability. 200 000 seeded draws must match every one of them within
-/// 4 standard errors, 4·√(p(1 − p)/n).
+/// 4 standard errors, 4·√(p(1 − p)/n), and the kept-set counts must pass Pearson's χ² test of
+/// the exact law at level 0.001 (sets expected fewer than 5 times pooled into one cell): a
+/// correct sampler fails it for one seed in a thousand, and the seeds are fixed.
 final class SamplerStatisticsTests: XCTestCase {
     private let drawCount = 200_000
 
@@ -65,7 +67,66 @@ final class SamplerStatisticsTests: XCTestCase {
             assertWithinFourSigma(Double(hits) / Double(drawCount), inclusion,
                                   "inclusion of unit \(unit) in \(weights)")
         }
-        print("adaptive \(weights) k=\(count): worst |z| over \(exact.count) sets = \(worstZ)")
+        let (chiSquare, freedom, pValue) = chiSquareTest(exact: exact, counts: setCounts)
+        XCTAssertGreaterThanOrEqual(pValue, 0.001, "χ² \(chiSquare) on \(freedom) degrees of "
+                                    + "freedom for \(weights), k = \(count)")
+        print("adaptive \(weights) k=\(count): worst |z| over \(exact.count) sets = \(worstZ); "
+              + "χ² = \(chiSquare), \(freedom) d.f., p = \(pValue)")
+    }
+
+    /// Pearson's χ² of the kept-set counts against the exact set probabilities.
+    private func chiSquareTest(exact: [Int: Double],
+                               counts: [Int: Int]) -> (Double, Int, Double) {
+        var observed: [Int] = [], expected: [Double] = []
+        var pooledCount = 0, pooledMean = 0.0
+        for (mask, probability) in exact.sorted(by: { $0.key < $1.key }) {
+            let mean = probability * Double(drawCount)
+            if mean < 5 {
+                pooledCount += counts[mask, default: 0]
+                pooledMean += mean
+            } else {
+                observed.append(counts[mask, default: 0])
+                expected.append(mean)
+            }
+        }
+        if pooledMean > 0 {
+            observed.append(pooledCount)
+            expected.append(pooledMean)
+        }
+        let (value, freedom) = ChiSquare.statistic(observed: observed, expected: expected)
+        return (value, freedom, ChiSquare.survival(value, freedom: freedom))
+    }
+
+    /// The χ² upper tail against scipy.stats.chi2.sf (scipy 1.17.1), to 1e-10 relative.
+    func testChiSquareSurvivalMatchesScipy() {
+        let cases: [(Int, Double, Double)] = [
+            (1, 3.841458820694124, 0.04999999999999989), (4, 2.0, 0.7357588823428847),
+            (9, 16.0, 0.06688158777412662), (14, 36.12, 0.001001130796839834),
+            (55, 80.0, 0.0154958697625297), (27, 12.5, 0.9920842748657941),
+            (1, 0.0001, 0.9920212873707368),
+        ]
+        for (freedom, x, expected) in cases {
+            let value = ChiSquare.survival(x, freedom: freedom)
+            XCTAssertEqual(value, expected, accuracy: 1e-10 * expected, "χ²(\(freedom)) at \(x)")
+        }
+    }
+
+    /// The χ² test has power: draws from the wrong law (uniform instead of weighted) fail it.
+    func testChiSquareRejectsTheWrongLaw() {
+        let weights = [1.0, 2, 3, 4, 5, 15]
+        let exact = exactSetProbabilities(weights: weights, count: 3)
+        var generator = TestGenerator(seed: 17)
+        var setCounts: [Int: Int] = [:]
+        for _ in 0..<drawCount {
+            let kept = UnitSampler.random.select(scores: weights, count: 3, using: &generator)
+            setCounts[kept.reduce(0) { $0 | (1 << $1) }, default: 0] += 1
+        }
+        XCTAssertLessThan(chiSquareTest(exact: exact, counts: setCounts).2, 1e-12)
+    }
+
+    /// Eight units, three draws: 56 kept sets.
+    func testEightUnitsThreeDrawsMatchExactLaw() {
+        checkAdaptive(weights: [0.5, 1, 1.5, 2, 3, 4, 6, 9], count: 3, seed: 18)
     }
 
     func testFiveUnitsTwoDrawsMatchExactLaw() {

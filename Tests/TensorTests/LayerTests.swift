@@ -12,10 +12,25 @@ import XCTest
 final class LayerTests: XCTestCase {
     let tolerance = 1e-5
 
+    override func tearDown() {
+        BLAS.setThreads(2)
+        super.tearDown()
+    }
+
+    /// Batches of 2 run their images on two threads, or on one with OpenBLAS threads; the
+    /// batch-1 case always takes the single-image path.
     func testConv2DForwardAndBackwardMatchTorch() throws {
         let fixture = try Fixture("conv")
         let cases = [("k3s2p1", 3, 2, 1), ("k7s2p3", 7, 2, 3), ("k1s2p0", 1, 2, 0),
                      ("k3s1p1", 3, 1, 1)]
+        for threads in [2, 1] {
+            BLAS.setThreads(threads)
+            try checkConvolutions(fixture: fixture, cases: cases)
+        }
+    }
+
+    private func checkConvolutions(fixture: Fixture,
+                                   cases: [(String, Int, Int, Int)]) throws {
         for (name, kernel, stride, padding) in cases {
             let x = fixture.tensor(name + ".x"), w = fixture.tensor(name + ".w")
             var generator = SeededGenerator(seed: 1)

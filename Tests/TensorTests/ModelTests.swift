@@ -14,7 +14,20 @@ import XCTest
 final class ModelTests: XCTestCase {
     let tolerance = 1e-4
 
+    override func tearDown() {
+        BLAS.setThreads(2)
+        super.tearDown()
+    }
+
+    /// Both convolution paths: images on two threads, and one thread with OpenBLAS.
     func testAudioVisualModelMatchesTorch() throws {
+        for threads in [2, 1] {
+            BLAS.setThreads(threads)
+            try checkModelAgainstTorch(threads: threads)
+        }
+    }
+
+    private func checkModelAgainstTorch(threads: Int) throws {
         let fixture = try Fixture("model"), grads = try Fixture("model_grads")
         let model = AudioVisualModel(classCount: 3, width: 1.0 / 16, seed: 7)
         let parameterNames = Set(model.parameters.map(\.name))
@@ -67,8 +80,9 @@ final class ModelTests: XCTestCase {
                                        framesPerClip: 2, training: false)
         let worstEval = assertClose(evaluation.logits, fixture.tensor("eval_logits"),
                                     tolerance: tolerance, "eval logits")
-        print("model vs torch (torch \(fixture.torchVersion)): forward \(worstForward), "
-              + "gradients \(worstGrad), running stats \(worstBuffer), eval \(worstEval)")
+        print("model vs torch \(fixture.torchVersion), \(threads) threads: "
+              + "forward \(worstForward), gradients \(worstGrad), "
+              + "running stats \(worstBuffer), eval \(worstEval)")
     }
 
     func testStageWidthsFollowTheWidthMultiplier() {

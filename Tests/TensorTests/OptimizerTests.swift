@@ -24,6 +24,24 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(parameter.grad, [0, 0])
     }
 
+    func testMomentumBuffersRoundTripForCheckpoints() {
+        let parameter = Parameter(name: "p", shape: [2], value: [1, 2])
+        let first = SGD(parameters: [parameter], learningRate: 0.1, momentum: 0.9,
+                        weightDecay: 0)
+        XCTAssertTrue(first.momentumBuffers.isEmpty)
+        parameter.grad = [1, -1]
+        first.step()
+        XCTAssertEqual(first.momentumBuffers, ["p": [1, -1]])
+
+        // A resumed optimizer continues the same trajectory: buf = 0.9·[1, −1] + [1, −1].
+        let resumed = SGD(parameters: [parameter], learningRate: 0.1, momentum: 0.9,
+                          weightDecay: 0)
+        resumed.momentumBuffers = first.momentumBuffers.merging(["other": [0]]) { a, _ in a }
+        resumed.step()
+        XCTAssertEqual(resumed.momentumBuffers["p"] ?? [], [1.9, -1.9])
+        XCTAssertEqual(parameter.value[0], 1 - 0.1 - 0.19, accuracy: 1e-6)
+    }
+
     private func checkAgainstTorch(mode: String, decayAll: Bool) throws {
         let fixture = try Fixture("sgd")
         let parameters = [

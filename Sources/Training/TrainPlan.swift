@@ -1,0 +1,131 @@
+import Models
+import Rebalance
+
+/// The checked, typed form of `TrainOptions`: what a run trains and how it treats gradients.
+public struct TrainPlan: Sendable {
+    /// The method.
+    public let method: TrainingMethod
+    /// The encoder of `unimodal` (0 audio, 1 visual); nil for the other methods.
+    public let modality: Int?
+    /// How AMSS / AMSS+ score units.
+    public let importance: UnitImportance
+    /// How AMSS / AMSS+ draw units.
+    public let sampler: UnitSampler
+    /// The exact-probability design replacing the sampler, or nil.
+    public let unbiased: UnbiasedDesign?
+    /// Whether AMSS / AMSS+ mask the encoders' convolution filters.
+    public let masksBackbone: Bool
+    /// Whether AMSS / AMSS+ mask the fusion layer's column blocks.
+    public let masksFusion: Bool
+    /// The OGM / OGM-GE modulation, for those methods.
+    public let modulation: OGMModulation?
+    /// The epochs (from 1, inclusive) in which OGM modulates.
+    public let modulationEpochs: ClosedRange<Int>
+    /// Reproduce every reference behaviour of `referenceBehaviours`.
+    public let compat: Bool
+
+    /// The modality names, by index.
+    public static let modalityNames = ["audio", "visual"]
+
+    /// What `--compat reference` changes, as recorded in `config.json`.
+    public static let referenceBehaviours = [
+        "label entropy H_Y as CrossEntropy(p, p) = logsumexp(p) - sum(p^2)",
+        "keep-ratio softmax with naive float32 exp (overflow gives the neutral ratio 0.5)",
+        "fusion rows keep int(N*rho) columns instead of ceil(N*rho - 1e-9)",
+        "fusion-layer masks computed but not applied",
+        "AMSS+ fusion weights 1/(column index + 1/K) instead of 1/(q + 1/N)",
+        "AMSS+ re-weights convolution filters only under the adaptive sampler",
+        "fusion rows drawn by top-k when the sampler is bernoulli",
+        "best epoch chosen on the test split even when a valid split exists",
+    ]
+
+    /// Checks and converts the options.
+    ///
+    /// - Throws: `TrainingError` (path: the run folder) naming the first invalid option.
+    public init(_ options: TrainOptions) throws {
+        func invalid(_ reason: String) -> TrainingError {
+            TrainingError(path: options.out, reason: reason)
+        }
+        guard let method = TrainingMethod(rawValue: options.method) else {
+            throw invalid("unknown method \(options.method) (\(TrainingMethod.names))")
+        }
+        guard let importance = UnitImportance(rawValue: options.importance) else {
+            throw invalid("unknown importance \(options.importance) (gn, gn_wn, sqrt_gn)")
+        }
+        guard let sampler = UnitSampler(rawValue: options.sampler) else {
+            throw invalid("unknown sampler \(options.sampler) (adaptive, topk, random, "
+                          + "bernoulli)")
+        }
+        var unbiased: UnbiasedDesign?
+        if let name = options.unbiased {
+            guard let design = UnbiasedDesign(rawValue: name) else {
+                throw invalid("unknown unbiased design \(name) (poisson, systematic)")
+            }
+            unbiased = design
+        }
+
+        var modality: Int?
+        if method == .unimodal {
+            guard let name = options.modality,
+                  let index = Self.modalityNames.firstIndex(of: name) else {
+                throw invalid("unimodal needs a modality (audio or visual), got "
+                              + "\(options.modality ?? "none")")
+            }
+            modality = index
+        } else if let name = options.modality {
+            throw invalid("a modality (\(name)) applies only to the unimodal method")
+        }
+
+        let targets = Set(options.mask)
+        guard !targets.isEmpty, targets.isSubset(of: ["backbone", "fusion"]) else {
+            throw invalid("mask must name backbone, fusion or both, got \(options.mask)")
+        }
+        guard let variant = OGMModulation.Variant(rawValue: options.ogmVariant) else {
+            throw invalid("unknown OGM variant \(options.ogmVariant) (paper, code)")
+        }
+        guard options.alpha >= 0, options.alpha.isFinite,
+              options.modulationStarts <= options.modulationEnds else {
+            throw invalid("alpha must be a finite number ≥ 0 and modulation epochs a:b need "
+                          + "a ≤ b (got \(options.alpha), \(options.modulationStarts):"
+                          + "\(options.modulationEnds))")
+        }
+
+        self.method = method
+        self.modality = modality
+        self.importance = importance
+        self.sampler = sampler
+        self.unbiased = unbiased
+        self.masksBackbone = targets.contains("backbone")
+        self.masksFusion = targets.contains("fusion")
+        self.modulation = method.modulates
+            ? OGMModulation(alpha: options.alpha, addsNoise: method == .ogmGE, variant: variant)
+            : nil
+        self.modulationEpochs = options.modulationStarts...options.modulationEnds
+        self.compat = options.compat
+    }
+
+    /// The masked-subnetwork method of AMSS / AMSS+, or nil for the baselines.
+    public var maskingMethod: RebalanceMethod? {
+        switch method {
+        case .amss: return .amss
+        case .amssPlus: return .amssPlus
+        case .joint, .unimodal, .ogm, .ogmGE: return nil
+        }
+    }
+
+    /// The model this plan trains, initialised from `seed`.
+    public func makeModel(classCount: Int, width: Double, seed: UInt64) -> any ClipClassifier {
+        if let modality {
+            return UnimodalModel(modality: modality, classCount: classCount, width: width,
+                                 seed: seed)
+        }
+        return AudioVisualModel(classCount: classCount, width: width, seed: seed)
+    }
+
+    /// The groups AMSS / AMSS+ mask on `model` (empty for the baselines).
+    public func maskedGroups(of model: any ClipClassifier) -> [MaskableGroup] {
+        guard maskingMethod != nil else { return [] }
+        return (masksBackbone ? model.backboneGroups : [])
+            + (masksFusion ? model.fusionGroups : [])
+    }
+}

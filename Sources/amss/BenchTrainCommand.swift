@@ -1,0 +1,114 @@
+import Foundation
+import Training
+
+/// `amss bench train`: the cost of the mask step inside a training step, per encoder width.
+enum BenchTrainCommand {
+    static let help = """
+        usage: amss bench train [--method amss|amss+|...] [--widths 1,0.25] [--batch-size B]
+                                [--steps N] [--warmup N] [--threads N] [--sampler S]
+                                [--importance I] [--unbiased D] [--seed S] [--json]
+
+        Times training steps of the audio–visual model on a synthetic batch of CREMA-D-shaped
+        clips (spectrograms 257×188, frames 224×224, 6 classes), phase by phase, inside the
+        trainer's own step, and prints the share of the mask step (scores, keep ratios,
+        sampling, masking) in the whole step for each width. Target: at most 3 %.
+          --method M      default amss
+          --widths L      comma-separated width multipliers (default 1,0.25)
+          --batch-size B  clips per step (default 16; the mask step does not depend on it, so
+                          a smaller batch gives a larger, more conservative fraction)
+          --steps N       timed steps per width (default 3), after --warmup N (default 1)
+          --threads N     BLAS threads (default 2)
+          --json          one JSON object with every measurement on stdout
+        """
+
+    /// One width's numbers, for `--json`.
+    struct Row: Encodable {
+        let width: Double
+        let steps: Int
+        let stepSeconds: Double
+        let forward: Double
+        let keepRatios: Double
+        let backward: Double
+        let masking: Double
+        let modulation: Double
+        let update: Double
+        let maskStepSeconds: Double
+        let maskFraction: Double
+        let worstFraction: Double
+
+        enum CodingKeys: String, CodingKey {
+            case width, steps, forward, backward, masking, modulation, update
+            case stepSeconds = "step_seconds"
+            case keepRatios = "keep_ratios"
+            case maskStepSeconds = "mask_step_seconds"
+            case maskFraction = "mask_fraction"
+            case worstFraction = "worst_fraction"
+        }
+    }
+
+    static func run(_ words: [String]) throws -> Int32 {
+        let arguments = try Arguments(
+            words, valued: ["method", "widths", "batch-size", "steps", "warmup", "threads",
+                            "sampler", "importance", "unbiased", "seed"],
+            allowedFlags: ["help", "json"])
+        if arguments.flag("help") { Output.line(help); return 0 }
+        guard arguments.positional.isEmpty else {
+            throw UsageError("bench train takes no positional argument\n\n\(help)")
+        }
+        let widths = try (arguments.options["widths"] ?? "1,0.25").split(separator: ",")
+            .map { text -> Double in
+                guard let width = Double(text), width > 0, width.isFinite else {
+                    throw UsageError("--widths takes positive numbers, got '\(text)'")
+                }
+                return width
+            }
+
+        var rows: [Row] = []
+        let json = arguments.flag("json")
+        if !json {
+            Output.line("width  step s   forward  ratios   backward  masking  update   "
+                        + "mask step  fraction  worst")
+        }
+        for width in widths {
+            var options = TrainOptions(out: "bench")
+            options.method = arguments.options["method"] ?? "amss"
+            options.width = width
+            options.batchSize = try arguments.integer("batch-size", default: 16, in: 1...4096)
+            options.threads = try arguments.integer("threads", default: 2, in: 1...256)
+            options.seed = UInt64(try arguments.integer("seed", default: 42))
+            options.sampler = arguments.options["sampler"] ?? options.sampler
+            options.importance = arguments.options["importance"] ?? options.importance
+            if let design = arguments.options["unbiased"] {
+                options.unbiased = design == "exact" ? "systematic" : design
+            }
+            var configuration = StepBenchmark.Configuration(options: options)
+            configuration.steps = try arguments.integer("steps", default: 3, in: 1...10_000)
+            configuration.warmupSteps = try arguments.integer("warmup", default: 1,
+                                                              in: 0...10_000)
+
+            let measurement = try StepBenchmark(configuration).run()
+            let t = measurement.timings
+            let row = Row(width: width, steps: measurement.steps, stepSeconds: t.total,
+                          forward: t.forward, keepRatios: t.keepRatios, backward: t.backward,
+                          masking: t.masking, modulation: t.modulation, update: t.update,
+                          maskStepSeconds: t.maskStep, maskFraction: measurement.maskFraction,
+                          worstFraction: measurement.worstFraction)
+            rows.append(row)
+            if !json {
+                Output.line(String(format: "%5.3f  %7.3f  %7.3f  %7.4f  %8.3f  %7.4f  %7.4f  "
+                                   + "%9.4f  %7.2f %%  %5.2f %%", width, t.total, t.forward,
+                                   t.keepRatios, t.backward, t.masking, t.update, t.maskStep,
+                                   100 * measurement.maskFraction,
+                                   100 * measurement.worstFraction))
+            }
+        }
+
+        let met = rows.allSatisfy { $0.maskFraction <= 0.03 }
+        if json {
+            try Output.json(["rows": rows])
+        } else {
+            Output.line("mask step ≤ 3 % of the step at every width: " + (met ? "yes" : "no"))
+        }
+        return 0
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Pipeline
+import Training
+
+/// `amss bench learning`: the learning check on the `amss demo` data, over several seeds.
+enum BenchTrainLearning {
+    static let help = """
+        usage: amss bench learning [--folder DIR] [--cache DIR] [--runs DIR] [--seeds 1,2,3]
+                                   [--methods LIST] [--epochs N] [--width W] [--batch-size B]
+                                   [--threads N]
+
+        Writes the `amss demo` sample (DemoDataset with its fixed settings: 16/4/8 clips per
+        emotion in train/valid/test; audio more informative than vision), prepares it, trains
+        every method once per seed and prints, per method, the mean ± sample standard deviation
+        over the seeds of the test accuracy and of the audio and visual uni-modal accuracies,
+        all at the epoch chosen on the valid split. Not part of the test suite (minutes to
+        hours on a small machine).
+          --methods LIST  default joint,ogm-ge,amss,amss+,amss+exact; also ogm,
+                          unimodal-audio, unimodal-visual
+          --epochs N      default 16 (learning rate ×0.1 after 3/4 of them)
+          --width W       encoder width multiplier (default 0.125)
+          --batch-size B  default 16
+          --runs DIR      run folders go to DIR/<method>-seed<S> (default runs/learning)
+        """
+
+    /// One method's outcome over the seeds.
+    private struct Outcome {
+        var name: String
+        var test: [Double] = []
+        var audio: [Double] = []
+        var visual: [Double] = []
+        var epochs: [Int] = []
+    }
+
+    static func run(_ words: [String]) throws -> Int32 {
+        let arguments = try Arguments(
+            words, valued: ["folder", "cache", "runs", "seeds", "methods", "epochs", "width",
+                            "batch-size", "threads"],
+            allowedFlags: ["help"])
+        if arguments.flag("help") { Output.line(help); return 0 }
+        let folder = arguments.options["folder"] ?? "cache/learning-sample"
+        let cache = arguments.options["cache"] ?? "cache"
+        let runs = arguments.options["runs"] ?? "runs/learning"
+        let seeds = try (arguments.options["seeds"] ?? "1,2,3").split(separator: ",").map {
+            guard let seed = UInt64($0) else {
+                throw UsageError("--seeds takes non-negative integers, got '\($0)'")
+            }
+            return seed
+        }
+        let methods = (arguments.options["methods"] ?? "joint,ogm-ge,amss,amss+,amss+exact")
+            .split(separator: ",").map(String.init)
+        let epochs = try arguments.integer("epochs", default: 16, in: 1...10_000)
+        let width = try arguments.number("width", default: 0.125)
+        let batchSize = try arguments.integer("batch-size", default: 16, in: 1...4096)
+        let threads = try arguments.integer("threads", default: 2, in: 1...256)
+        for method in methods where options(for: method, out: "") == nil {
+            throw UsageError("unknown method '\(method)' in --methods\n\n\(help)")
+        }
+
+        try? FileManager.default.removeItem(atPath: folder)
+        let clips = try DemoDataset().write(to: folder)
+        guard let config = PipelineConfig.builtIn("crema") else { return 1 }
+        var prep = PrepOptions(dataset: "crema", root: folder, config: config)
+        prep.cacheRoot = cache
+        prep.quiet = true
+        let prepared = try PrepRunner.run(prep)
+        Output.line("demo sample: \(clips) clips → \(prepared.cacheFolder)")
+        Output.line("settings: epochs \(epochs), width \(width), batch \(batchSize), "
+                    + "seeds \(seeds.map(String.init).joined(separator: ","))")
+
+        var outcomes: [Outcome] = []
+        for method in methods {
+            var outcome = Outcome(name: method)
+            for seed in seeds {
+                let out = "\(runs)/\(method)-seed\(seed)"
+                guard var options = options(for: method, out: out) else { continue }
+                options.seed = seed
+                options.epochs = epochs
+                options.width = width
+                options.batchSize = batchSize
+                options.threads = threads
+                options.stepEpoch = max(1, epochs * 3 / 4)
+
+                var history: [EpochMetrics] = []
+                let trainer = try Trainer(cacheFolder: prepared.cacheFolder, options: options)
+                let summary = try trainer.run { history.append($0) }
+                guard let best = history.first(where: { $0.epoch == summary.bestEpoch }) else {
+                    continue
+                }
+                outcome.test.append(best.testAcc)
+                if let audio = best.testAccAudio { outcome.audio.append(audio) }
+                if let visual = best.testAccVisual { outcome.visual.append(visual) }
+                outcome.epochs.append(best.epoch)
+                Output.line(String(format: "%-16@ seed %llu: test %6.2f  audio %@  visual %@  "
+                                   + "(epoch %d, %.0f s)", method as NSString, seed,
+                                   best.testAcc, cell(best.testAccAudio),
+                                   cell(best.testAccVisual), best.epoch,
+                                   history.reduce(0) { $0 + $1.seconds }))
+            }
+            outcomes.append(outcome)
+        }
+
+        Output.line("")
+        Output.line("| method | test acc | audio acc | visual acc |")
+        Output.line("|---|---|---|---|")
+        for outcome in outcomes {
+            Output.line("| \(outcome.name) | \(summary(outcome.test)) | "
+                        + "\(summary(outcome.audio)) | \(summary(outcome.visual)) |")
+        }
+        if let joint = outcomes.first(where: { $0.name == "joint" }),
+           let amss = outcomes.first(where: { $0.name == "amss" }),
+           !joint.visual.isEmpty, !amss.visual.isEmpty {
+            let raised = mean(amss.visual) > mean(joint.visual)
+            Output.line(String(format: "AMSS visual accuracy %.2f vs joint %.2f: %@", mean(
+                amss.visual), mean(joint.visual), raised ? "raised" : "not raised"))
+        }
+        return 0
+    }
+
+    /// The training options of a method name of `--methods`, or nil for an unknown name.
+    private static func options(for method: String, out: String) -> TrainOptions? {
+        var options = TrainOptions(out: out)
+        switch method {
+        case "joint", "ogm", "ogm-ge", "amss", "amss+":
+            options.method = method
+        case "amss+exact":
+            options.method = "amss+"
+            options.unbiased = "systematic"
+        case "unimodal-audio", "unimodal-visual":
+            options.method = "unimodal"
+            options.modality = String(method.dropFirst("unimodal-".count))
+        default:
+            return nil
+        }
+        return options
+    }
+
+    private static func mean(_ values: [Double]) -> Double {
+        values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+    }
+
+    /// `mean ± sample standard deviation`, or `-` without values.
+    private static func summary(_ values: [Double]) -> String {
+        guard !values.isEmpty else { return "-" }
+        let average = mean(values)
+        let spread = values.count > 1
+            ? (values.reduce(0) { $0 + ($1 - average) * ($1 - average) }
+               / Double(values.count - 1)).squareRoot()
+            : 0
+        return String(format: "%.2f ± %.2f", average, spread)
+    }
+
+    private static func cell(_ value: Double?) -> String {
+        value.map { String(format: "%6.2f", $0) } ?? "     -"
+    }
+}

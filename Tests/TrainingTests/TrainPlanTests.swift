@@ -1,0 +1,111 @@
+import Foundation
+import Models
+import XCTest
+@testable import Training
+
+/// Options → plan: methods, modality, mask targets, OGM settings, compat, and config.json.
+final class TrainPlanTests: XCTestCase {
+    private func options(_ configure: (inout TrainOptions) -> Void) -> TrainOptions {
+        var options = TrainOptions(out: SyntheticClips.temporaryFolder("plan"))
+        configure(&options)
+        return options
+    }
+
+    func testMethodsMapToModelsAndTreatments() throws {
+        for method in TrainingMethod.allCases {
+            let plan = try TrainPlan(options {
+                $0.method = method.rawValue
+                if method == .unimodal { $0.modality = "visual" }
+            })
+            XCTAssertEqual(plan.method, method)
+            let model = plan.makeModel(classCount: 4, width: 1.0 / 16, seed: 3)
+            XCTAssertEqual(model.modalities, method == .unimodal ? [1] : [0, 1], method.rawValue)
+            XCTAssertEqual(plan.modulation != nil, method == .ogm || method == .ogmGE)
+            XCTAssertEqual(plan.modulation?.addsNoise, method == .ogmGE ? true
+                           : method == .ogm ? false : nil)
+            let masked = plan.maskedGroups(of: model)
+            XCTAssertEqual(masked.isEmpty, !(method == .amss || method == .amssPlus))
+        }
+    }
+
+    /// `--mask fusion` masks only the fusion column blocks, `--mask backbone` only the encoder
+    /// convolutions; both by default.
+    func testMaskTargets() throws {
+        let model = AudioVisualModel(classCount: 4, width: 1.0 / 16, seed: 1)
+        let fusionOnly = try TrainPlan(options { $0.mask = ["fusion"] })
+        XCTAssertEqual(fusionOnly.maskedGroups(of: model).map(\.parameter.name),
+                       ["fusion.weight", "fusion.weight"])
+        let backboneOnly = try TrainPlan(options { $0.mask = ["backbone"] })
+        XCTAssertEqual(backboneOnly.maskedGroups(of: model).count, 32)
+        XCTAssertTrue(backboneOnly.maskedGroups(of: model).allSatisfy {
+            $0.parameter.shape.count == 4
+        })
+        XCTAssertEqual(try TrainPlan(options { _ in }).maskedGroups(of: model).count, 34)
+    }
+
+    func testInvalidCombinationsAreTypedErrors() {
+        let bad: [(String, (inout TrainOptions) -> Void)] = [
+            ("unimodal", { $0.method = "unimodal" }),
+            ("modality", { $0.method = "unimodal"; $0.modality = "text" }),
+            ("modality", { $0.modality = "audio" }),
+            ("mask", { $0.mask = [] }),
+            ("mask", { $0.mask = ["head"] }),
+            ("variant", { $0.ogmVariant = "v2" }),
+            ("alpha", { $0.alpha = -1 }),
+            ("epochs", { $0.modulationStarts = 5; $0.modulationEnds = 4 }),
+        ]
+        for (word, change) in bad {
+            XCTAssertThrowsError(try TrainPlan(options(change))) {
+                XCTAssertTrue("\($0)".contains(word), "\($0) should mention \(word)")
+            }
+        }
+    }
+
+    /// config.json records every option (absent ones as null), the selection split and, under
+    /// compat, the list of reference behaviours; without compat that list is empty.
+    func testConfigurationRecordsEveryOption() throws {
+        for compat in [false, true] {
+            var options = TrainOptions(out: SyntheticClips.temporaryFolder("config-\(compat)"))
+            options.method = "ogm-ge"
+            options.epochs = 1
+            options.batchSize = 32
+            options.width = 1.0 / 16
+            options.threads = 1
+            options.alpha = 0.1
+            options.modulationStarts = 2
+            options.modulationEnds = 9
+            options.ogmVariant = "code"
+            options.compat = compat
+            options.maxBatchesPerEpoch = 1
+            let summary = try Trainer(data: try SyntheticClips.data(valid: 32), options: options)
+                .run { _ in }
+            XCTAssertEqual(summary.selectionSplit, compat ? "test" : "valid")
+
+            let config = try XCTUnwrap(try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: options.out + "/config.json")))
+                as? [String: Any])
+            let saved = try XCTUnwrap(config["options"] as? [String: Any])
+            let keys: Set = ["method", "modality", "epochs", "batch_size", "width", "seed",
+                             "learning_rate", "momentum", "weight_decay", "step_epoch",
+                             "step_gamma", "temperature", "bias", "compat", "mask", "alpha",
+                             "modulation_starts", "modulation_ends", "ogm_variant",
+                             "frames_per_clip", "threads", "max_batches_per_epoch", "out",
+                             "importance", "sampler", "unbiased", "random_resized_crop",
+                             "shuffle_buffer"]
+            XCTAssertEqual(Set(saved.keys), keys)
+            XCTAssertTrue(saved["modality"] is NSNull)
+            XCTAssertTrue(saved["unbiased"] is NSNull)
+            XCTAssertEqual(saved["alpha"] as? Double, 0.1)
+            XCTAssertEqual(saved["modulation_ends"] as? Int, 9)
+            XCTAssertEqual(saved["ogm_variant"] as? String, "code")
+            XCTAssertEqual(saved["mask"] as? [String], ["backbone", "fusion"])
+            XCTAssertEqual(config["selection_split"] as? String, compat ? "test" : "valid")
+            let behaviours = try XCTUnwrap(config["reference_behaviours"] as? [String])
+            XCTAssertEqual(behaviours, compat ? TrainPlan.referenceBehaviours : [])
+            let decoded = try JSONDecoder().decode(
+                RunFolder.Configuration.self,
+                from: Data(contentsOf: URL(fileURLWithPath: options.out + "/config.json")))
+            XCTAssertEqual(decoded.options, options)
+        }
+    }
+}
