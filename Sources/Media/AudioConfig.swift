@@ -1,4 +1,5 @@
-/// Parameters of the audio stage: resampling, clip fitting, STFT and log compression.
+/// Parameters of the audio stage: resampling, clip fitting, STFT, optional mel filter bank and
+/// the stored quantity (magnitude, power, log or dB).
 ///
 /// The defaults are the CREMA-D recipe: 22 050 Hz, 3 s clips looped until long enough, STFT
 /// with n_fft 512, hop 353, a periodic Hann window and zero centre padding, log(|S| + 1e-7),
@@ -27,6 +28,12 @@ public struct AudioConfig: Codable, Equatable, Sendable {
     public var logOffset: Double
     /// Whether fitted samples are clamped to [-1, 1] before the STFT (JSON `clamp`).
     public var clamp: Bool
+    /// What is stored for each cell (JSON `output`), the log-magnitude by default.
+    public var output: AudioOutputKind
+    /// An optional mel filter bank applied before the compression (JSON `mel`).
+    public var mel: MelConfig?
+    /// The decibel scale of the `db` output (JSON `db`).
+    public var decibels: AudioDecibels
 
     /// The window names the STFT understands.
     public static let windows = ["hann", "hamming", "rectangular"]
@@ -46,6 +53,9 @@ public struct AudioConfig: Codable, Equatable, Sendable {
         padMode = "constant"
         logOffset = 1e-7
         clamp = true
+        output = .log
+        mel = nil
+        decibels = AudioDecibels()
     }
 
     /// Samples per fitted clip, `round(sampleRate * clipSeconds)`; 0 when that is not a
@@ -58,8 +68,12 @@ public struct AudioConfig: Codable, Equatable, Sendable {
         return Int(exact)
     }
 
-    /// Frequency bins of the one-sided spectrum, `nFFT / 2 + 1`.
-    public var binCount: Int { nFFT > 0 ? nFFT / 2 + 1 : 0 }
+    /// Rows of the stored spectrogram: `n_mels` with a mel filter bank, else the frequency
+    /// bins of the one-sided spectrum, `nFFT / 2 + 1`.
+    public var binCount: Int {
+        if let mel { return mel.nMels }
+        return nFFT > 0 ? nFFT / 2 + 1 : 0
+    }
 
     /// STFT frames of a clip of `clipSamples` samples (188 for the defaults); with the `tile3`
     /// rule a clip shorter than a third of the clip length gives fewer.
@@ -97,6 +111,9 @@ extension AudioConfig {
         case padMode = "pad_mode"
         case logOffset = "log_offset"
         case clamp
+        case output
+        case mel
+        case decibels = "db"
     }
 
     /// Decodes a configuration; missing keys keep their defaults, unknown window, pad-mode and
@@ -115,6 +132,9 @@ extension AudioConfig {
         padMode = try c.decodeIfPresent(String.self, forKey: .padMode) ?? padMode
         logOffset = try c.decodeIfPresent(Double.self, forKey: .logOffset) ?? logOffset
         clamp = try c.decodeIfPresent(Bool.self, forKey: .clamp) ?? clamp
+        output = try c.decodeIfPresent(AudioOutputKind.self, forKey: .output) ?? output
+        mel = try c.decodeIfPresent(MelConfig.self, forKey: .mel)
+        decibels = try c.decodeIfPresent(AudioDecibels.self, forKey: .decibels) ?? decibels
 
         guard AudioConfig.windows.contains(window) else {
             throw DecodingError.dataCorruptedError(
@@ -130,7 +150,8 @@ extension AudioConfig {
         }
     }
 
-    /// Encodes every key; `win_length` only when it is set.
+    /// Encodes every key (`mel` as `null` without a filter bank, so that configuration files
+    /// may set it); `win_length` only when set.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(sampleRate, forKey: .sampleRate)
@@ -144,5 +165,8 @@ extension AudioConfig {
         try c.encode(padMode, forKey: .padMode)
         try c.encode(logOffset, forKey: .logOffset)
         try c.encode(clamp, forKey: .clamp)
+        try c.encode(output, forKey: .output)
+        if let mel { try c.encode(mel, forKey: .mel) } else { try c.encodeNil(forKey: .mel) }
+        try c.encode(decibels, forKey: .decibels)
     }
 }

@@ -1,46 +1,118 @@
 import CSndFile
 import Foundation
 
-/// Reading and writing audio files through libsndfile.
+/// Reading and writing audio files: libsndfile for the formats it knows (WAV in every sample
+/// format, WAVE_FORMAT_EXTENSIBLE, RF64, FLAC, Ogg Vorbis and Opus, AIFF, MP3, …), libavformat
+/// and libavcodec for the audio track of anything else (MP4, FLV, AVI, MKV, …), tried in that
+/// order, as librosa tries soundfile before its fallback decoder.
 ///
 /// Error codes (all `MediaError`): `missing` (no such file), `unreadable` (cannot be opened, or
 /// is a directory), `lfs-pointer` (a git-lfs pointer text instead of the media), `empty-media`
-/// (0 bytes, or a header with no sample frames), `not-audio` (libsndfile cannot parse it),
-/// `decode-failed` (the samples cannot be decoded), `non-finite` (a NaN or infinite sample).
+/// (0 bytes, or a header with no sample frames), `data-size` (a WAV data chunk that declares 0
+/// bytes in front of samples), `not-audio` (neither library can parse it, or a container
+/// without an audio stream), `unsupported-codec`, `decode-failed` (the samples cannot be
+/// decoded), `non-finite` (a NaN or infinite sample).
 public enum AudioFile {
-    /// Samples (frames times channels, at most) decoded per `sf_readf_float` call.
+    /// Mono frames decoded per read call.
     static let chunkFrames = 1 << 16
 
-    /// Reads the header only (`sf_open` and its `SF_INFO`), for validation.
+    /// Reads the header only, for validation (`sf_open` and its `SF_INFO`; for a container,
+    /// its audio track up to the first decoded frame, with `frames` estimated from the
+    /// declared duration; 0 frames when the length is unknown).
     public static func probe(path: String) throws -> AudioInfo {
-        try checkBeforeDecoding(path: path)
-        let file = try AudioSoundFile(readingFrom: path)
-        let info = try headerInfo(of: file)
-        return info
+        let stream = try open(path: path)
+        let seconds = (stream as? AudioTrack)?.declaredSeconds ?? 0
+        let frames = stream.declaredFrames ?? Int(seconds * Double(stream.sampleRate))
+        return AudioInfo(frames: frames, sampleRate: stream.sampleRate,
+                         channels: stream.channels, format: stream.formatName)
     }
 
-    /// Decodes every sample to mono Float32, the mean of the channels (as librosa's `to_mono`);
-    /// integer formats are scaled by libsndfile to [-1, 1), float formats pass unchanged.
+    /// Decodes the file to mono Float32, the mean of the channels (as librosa's `to_mono`);
+    /// integer formats are scaled to [-1, 1), float formats pass unchanged.
     ///
-    /// A file whose data ends before the header says decodes to the frames that are there.
+    /// Reading stops after `maxFrames` frames when it is given. A file whose data ends before
+    /// its header says decodes to the frames that are there, with a `truncated` warning.
+    /// Throws `non-finite` for a NaN or infinite sample among those read.
+    public static func read(path: String, maxFrames: Int? = nil) throws -> AudioDecoded {
+        let stream = try open(path: path)
+        let limit = maxFrames ?? Int.max
+        var samples: [Float] = []
+        var chunk = [Float](repeating: 0, count: chunkFrames)
+        var complete = false
+
+        while samples.count < limit {
+            let want = min(chunkFrames, limit - samples.count)
+            let got = try chunk.withUnsafeMutableBufferPointer { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return try stream.readMono(into: base, capacity: want)
+            }
+            if got == 0 {
+                complete = true
+                break
+            }
+            samples.append(contentsOf: chunk[0..<got])
+        }
+
+        try checkDecoded(samples, stream: stream)
+        if complete { stream.noteEnd(framesRead: samples.count) }
+        return AudioDecoded(samples: samples, sampleRate: stream.sampleRate,
+                            channels: stream.channels, format: stream.formatName,
+                            complete: complete, warnings: stream.warnings)
+    }
+
+    /// Decodes every sample to mono Float32 (see `read(path:maxFrames:)`), dropping warnings.
     public static func readMono(path: String) throws -> (samples: [Float], sampleRate: Int) {
+        let decoded = try read(path: path)
+        return (decoded.samples, decoded.sampleRate)
+    }
+
+    /// Opens `path` as a mono stream: libsndfile first, then the audio track of a container.
+    static func open(path: String) throws -> AudioStream {
         try checkBeforeDecoding(path: path)
-        let file = try AudioSoundFile(readingFrom: path)
-        let info = try headerInfo(of: file)
-
-        let mono = try decodeMono(file, info: info)
-
-        guard !mono.isEmpty else {
-            let why = file.lastError.map { ": \($0)" } ?? ""
-            throw MediaError(path: path, code: "decode-failed",
-                             reason: "the header promises \(info.frames) frames but none "
-                                + "could be decoded\(why)")
+        let file: AudioSoundFile
+        do {
+            file = try AudioSoundFile(readingFrom: path)
+        } catch let soundFileError as MediaError where soundFileError.code == "not-audio" {
+            // sf_error(NULL) still holds why that sf_open failed
+            let recognised = sf_error(nil) != Int32(SF_ERR_UNRECOGNISED_FORMAT)
+            let track: AudioTrack
+            do {
+                track = try AudioTrack(path: path)
+            } catch let trackError as MediaError where trackError.code == "not-audio" {
+                throw MediaError(path: path, code: "not-audio",
+                                 reason: soundFileError.reason + "; " + trackError.reason)
+            }
+            if recognised {
+                track.addWarning(AudioWarning(
+                    path: path, code: "decoder-fallback",
+                    message: soundFileError.reason + "; decoded with libavformat ("
+                        + track.formatName + ") instead"))
+            }
+            return track
         }
-        if let bad = mono.firstIndex(where: { !$0.isFinite }) {
-            throw MediaError(path: path, code: "non-finite",
-                             reason: "sample \(bad) is \(mono[bad]); audio must be finite")
+        let header = AudioWAVHeader.read(path: path)
+        if file.info.frames <= 0, let header { _ = try header.check(path: path) }
+        _ = try headerInfo(of: file)
+        file.warnings += try header?.check(path: path) ?? []
+        return file
+    }
+
+    /// `decode-failed`: the stream gave no frame at all.
+    static func nothingDecoded(_ stream: AudioStream) -> MediaError {
+        let why = (stream as? AudioSoundFile)?.lastError.map { ": \($0)" } ?? ""
+        let promised = stream.declaredFrames.map { "the header promises \($0) frames but " } ?? ""
+        return MediaError(path: stream.path, code: "decode-failed",
+                          reason: "\(promised)no frame could be decoded\(why)")
+    }
+
+    /// Throws `decode-failed` when nothing could be decoded and `non-finite` for a NaN or
+    /// infinite sample.
+    static func checkDecoded(_ samples: [Float], stream: AudioStream) throws {
+        guard !samples.isEmpty else { throw nothingDecoded(stream) }
+        if let bad = samples.firstIndex(where: { !$0.isFinite }) {
+            throw MediaError(path: stream.path, code: "non-finite",
+                             reason: "sample \(bad) is \(samples[bad]); audio must be finite")
         }
-        return (mono, info.sampleRate)
     }
 
     /// Writes `samples` as a 16-bit PCM mono WAV (`sf_open` with `SFM_WRITE`); values outside
@@ -120,39 +192,5 @@ public enum AudioFile {
                                 + "\(info.sampleRate) Hz")
         }
         return info
-    }
-
-    /// Decodes in chunks of about `chunkFrames` samples and averages the channels of each
-    /// frame: the sum in channel order divided by the channel count, as numpy's float32 mean
-    /// does.
-    static func decodeMono(_ file: AudioSoundFile, info: AudioInfo) throws -> [Float] {
-        let channels = info.channels
-        guard channels <= 1024 else {
-            throw MediaError(path: file.path, code: "not-audio",
-                             reason: "the header declares \(channels) channels")
-        }
-        var mono: [Float] = []
-        mono.reserveCapacity(min(info.frames, 1 << 26))
-        let framesPerChunk = max(64, chunkFrames / channels)
-        var chunk = [Float](repeating: 0, count: framesPerChunk * channels)
-        let count = Float(channels)
-
-        while true {
-            let got = chunk.withUnsafeMutableBufferPointer { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return file.readFrames(into: base, frames: framesPerChunk)
-            }
-            guard got > 0 else { break }
-            if channels == 1 {
-                mono.append(contentsOf: chunk[0..<got])
-                continue
-            }
-            for frame in 0..<got {
-                var sum: Float = 0
-                for channel in 0..<channels { sum += chunk[frame * channels + channel] }
-                mono.append(sum / count)
-            }
-        }
-        return mono
     }
 }

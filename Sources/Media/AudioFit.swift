@@ -6,41 +6,46 @@ public enum AudioFit {
     /// `min(length, 3 * samples.count)`. An empty clip gives `length` zeros (never a loop);
     /// callers that must not train on silence reject empty clips before fitting.
     public static func fit(_ samples: [Float], length: Int, rule: FitRule) -> [Float] {
-        guard length > 0 else { return [] }
+        let out = AudioSampleBuffer(capacity: max(1, length))
+        samples.withUnsafeBufferPointer { fit($0, length: length, rule: rule, into: out) }
+        return Array(out.samples)
+    }
+
+    /// `fit(_:length:rule:)` from `samples` into `out` (emptied first).
+    static func fit(_ samples: UnsafeBufferPointer<Float>, length: Int, rule: FitRule,
+                    into out: AudioSampleBuffer) {
+        out.removeAll()
+        guard length > 0 else { return }
         let n = samples.count
-        guard n > 0 else { return [Float](repeating: 0, count: length) }
+        guard n > 0 else { return out.appendZeros(length) }
         if n >= length {
-            return longClip(samples, length: length, rule: rule)
+            // a long clip: the centre window for crop-centre, the start otherwise
+            let start = rule == .cropCentre ? (n - length) / 2 : 0
+            return out.append(UnsafeBufferPointer(rebasing: samples[start..<(start + length)]))
         }
 
         switch rule {
         case .repeat:
-            return repeated(samples, count: length)
+            repeated(samples, count: length, into: out)
         case .tile3:
-            return repeated(samples, count: min(length, 3 * n))
+            repeated(samples, count: min(length, 3 * n), into: out)
         case .pad, .cropStart:
-            return samples + [Float](repeating: 0, count: length - n)
+            out.append(samples)
+            out.appendZeros(length - n)
         case .cropCentre:
             let left = (length - n) / 2
-            return [Float](repeating: 0, count: left) + samples
-                + [Float](repeating: 0, count: length - n - left)
+            out.appendZeros(left)
+            out.append(samples)
+            out.appendZeros(length - n - left)
         }
-    }
-
-    /// A clip at least `length` long: the centre window for `cropCentre`, the start otherwise.
-    private static func longClip(_ samples: [Float], length: Int, rule: FitRule) -> [Float] {
-        let start = rule == .cropCentre ? (samples.count - length) / 2 : 0
-        return Array(samples[start..<(start + length)])
     }
 
     /// The clip looped from its start until `count` samples are filled (copies whole periods).
-    private static func repeated(_ samples: [Float], count: Int) -> [Float] {
-        var out: [Float] = []
-        out.reserveCapacity(count)
+    private static func repeated(_ samples: UnsafeBufferPointer<Float>, count: Int,
+                                 into out: AudioSampleBuffer) {
         while out.count < count {
             let take = min(samples.count, count - out.count)
-            out.append(contentsOf: samples[0..<take])
+            out.append(UnsafeBufferPointer(rebasing: samples[0..<take]))
         }
-        return out
     }
 }

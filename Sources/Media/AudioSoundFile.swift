@@ -6,6 +6,14 @@ final class AudioSoundFile {
     let path: String
     /// The header as libsndfile parsed it.
     let info: SF_INFO
+    /// Problems found in the header or while decoding that did not stop decoding.
+    var warnings: [AudioWarning] = []
+    /// Interleaved samples decoded per `sf_readf_float` call when mixing channels down.
+    static let scratchSamples = 1 << 16
+    /// Scratch space for interleaved frames of a multichannel file.
+    var interleaved: [Float] = []
+    /// Scratch space for interleaved 16-bit frames.
+    var shorts: [Int16] = []
     private let handle: OpaquePointer
 
     /// Opens `path` for reading with its format detected from the header (calls `sf_open` with
@@ -53,6 +61,12 @@ final class AudioSoundFile {
     /// the number of frames read, 0 at the end of the data.
     func readFrames(into buffer: UnsafeMutablePointer<Float>, frames: Int) -> Int {
         Int(sf_readf_float(handle, buffer, sf_count_t(frames)))
+    }
+
+    /// Reads up to `frames` interleaved 16-bit frames into `buffer` (calls `sf_readf_short`);
+    /// returns the number of frames read, 0 at the end of the data.
+    func readFrames(into buffer: UnsafeMutablePointer<Int16>, frames: Int) -> Int {
+        Int(sf_readf_short(handle, buffer, sf_count_t(frames)))
     }
 
     /// Writes `frames` interleaved frames (calls `sf_writef_float`); returns the frames written.

@@ -85,6 +85,59 @@ final class ResamplerSession {
         return out
     }
 
+    // MARK: - Streaming
+
+    /// Starts a new clip: clears the state of the previous one (calls `soxr_clear` when the
+    /// session was used before).
+    func begin(path: String) throws {
+        if used {
+            try check(soxr_clear(soxr), call: "soxr_clear", path: path)
+        }
+        used = true
+    }
+
+    /// Feeds `input` and appends every output sample libsoxr has ready to `output` (calls
+    /// `soxr_process`, then again with no new input while the output buffer comes back full).
+    ///
+    /// libsoxr's output does not depend on how the input is split into calls (its stages read
+    /// from FIFOs), so a clip fed in pieces gives the samples of one `process` call; samples
+    /// returned before `finish` are final.
+    func push(_ input: UnsafeBufferPointer<Float>, into output: AudioSampleBuffer,
+              path: String) throws {
+        guard let base = input.baseAddress, !input.isEmpty else { return }
+        let room = Int(Double(input.count) * Double(to) / Double(from)) + 256
+        var nothing: Float = 0
+        try drain(into: output, room: room, path: path) { first, out, olen, odone in
+            first ? soxr_process(self.soxr, base, input.count, nil, out, olen, odone)
+                : soxr_process(self.soxr, &nothing, 0, nil, out, olen, odone)
+        }
+    }
+
+    /// Ends the clip: flushes the filter and appends the last samples (calls `soxr_process`
+    /// with no input until it returns nothing more).
+    func finish(into output: AudioSampleBuffer, path: String) throws {
+        let room = Int(Double(from + to) / Double(from) * 1024) + 4096
+        try drain(into: output, room: room, path: path) { _, out, olen, odone in
+            soxr_process(self.soxr, nil, 0, nil, out, olen, odone)
+        }
+    }
+
+    /// Runs `call` (told whether it is the first call) into `room` free samples at the end of
+    /// `output`, again and again while a call fills the room completely.
+    private func drain(into output: AudioSampleBuffer, room: Int, path: String,
+                       _ call: (Bool, UnsafeMutablePointer<Float>, Int,
+                                UnsafeMutablePointer<Int>) -> soxr_error_t?) throws {
+        var first = true
+        while true {
+            let out = output.reserve(room)
+            var done = 0
+            try check(call(first, out, room, &done), call: "soxr_process", path: path)
+            output.commit(done)
+            first = false
+            if done < room { return }
+        }
+    }
+
     /// Throws `resample-failed` with libsoxr's message when `error` is set.
     private func check(_ error: soxr_error_t?, call: String, path: String) throws {
         guard let error else { return }

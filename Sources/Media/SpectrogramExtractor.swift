@@ -1,84 +1,69 @@
 import Foundation
 
-/// The audio stage: decode → mono → resample (libsoxr HQ) → fit → clamp → STFT → log|S|.
+/// The audio stage: decode → mono → resample (libsoxr HQ) → fit → clamp → STFT → optional mel
+/// filter bank → magnitude, power, log or dB.
 ///
-/// Matches `librosa.load(path, sr=sampleRate)` followed by `np.log(np.abs(librosa.stft(y,
-/// n_fft, hop_length, win_length, window, center, pad_mode)) + log_offset)` (librosa 0.11).
-/// One extractor holds one FFTW plan and scratch space: make one per worker thread and do not
-/// share it across threads.
+/// Matches `librosa.load(path, sr=sampleRate)` followed by the fit, `np.clip`, and
+/// `np.log(np.abs(librosa.stft(y, n_fft, hop_length, win_length, window, center, pad_mode))
+/// + log_offset)` for the default `log` output (librosa 0.11); the other outputs follow
+/// `AudioOutputKind`, the mel bank `librosa.filters.mel`. A long file is decoded only as far
+/// as the clip needs (`AudioClipReader`). One extractor holds one FFTW plan, one resampler and
+/// scratch space: make one per worker thread and do not share it across threads.
 public final class SpectrogramExtractor {
     /// The configuration this extractor was made for.
     public let config: AudioConfig
+    /// Seconds spent per step over every clip made so far.
+    public private(set) var timings = SpectrogramTimings()
 
-    private let plan: STFTPlan
-    private let window: [Float]
-    private let reflect: Bool
-    private let clipSamples: Int
-    /// The resampler of the last source rate seen, reused while the rate stays the same.
-    private var session: ResamplerSession?
+    private let analysis: STFTAnalysis
+    private let melBank: MelFilterBank?
+    private let reader: AudioClipReader
+    private let spectrumScratch = AudioSampleBuffer(capacity: 1 << 16)
+    private let melScratch = AudioSampleBuffer(capacity: 1 << 12)
 
-    /// Validates `config` and plans its FFT; throws `bad-config` for an unusable
-    /// configuration (non-positive sizes, a window longer than n_fft, unknown names).
+    /// Validates `config`, plans its FFT and builds its mel filter bank; throws `bad-config`
+    /// for an unusable configuration (non-positive sizes, a window longer than n_fft, unknown
+    /// names, a bad mel bank or dB scale).
+    ///
+    /// The first extractor of the process raises glibc's malloc thresholds
+    /// (`AudioHeapTuning`), so that per-clip buffers are not page-faulted afresh.
     public init(config: AudioConfig) throws {
         try SpectrogramExtractor.validate(config)
+        AudioHeapTuning.apply()
         guard let shape = WindowFunction(rawValue: config.window) else {
             throw SpectrogramExtractor.badConfig("unknown window \"\(config.window)\"")
         }
         self.config = config
-        self.plan = try STFTPlan(nFFT: config.nFFT)
-        self.window = shape.padded(winLength: config.effectiveWinLength, nFFT: config.nFFT)
-        self.reflect = config.padMode == "reflect"
-        self.clipSamples = config.clipSamples
+        self.analysis = try STFTAnalysis(nFFT: config.nFFT, hop: config.hopLength,
+                                         winLength: config.effectiveWinLength, window: shape,
+                                         center: config.center,
+                                         reflect: config.padMode == "reflect")
+        self.melBank = config.mel.map {
+            MelFilterBank(config: $0, sampleRate: config.sampleRate, nFFT: config.nFFT)
+        }
+        self.reader = AudioClipReader(targetRate: config.sampleRate,
+                                      clipSamples: config.clipSamples, rule: config.fit,
+                                      clamp: config.clamp)
     }
 
-    /// The whole recipe from a file path (see `AudioFile.readMono` for the decoding errors).
+    /// The whole recipe from a file path, with the warnings to record next to the sample (see
+    /// `AudioFile` for the decoding errors).
+    public func features(ofFile path: String) throws -> AudioFeatures {
+        let started = SpectrogramTimings.now()
+        let stream = try AudioFile.open(path: path)
+        timings.decode += SpectrogramTimings.now() - started
+        return try features(of: stream)
+    }
+
+    /// The spectrogram of a file (`features(ofFile:)` without the warnings).
     public func spectrogram(ofFile path: String) throws -> Spectrogram {
-        let decoded = try AudioFile.readMono(path: path)
-        return try spectrogram(decoded.samples, sampleRate: decoded.sampleRate, path: path)
+        try features(ofFile: path).spectrogram
     }
 
-    /// From mono samples at `sampleRate` Hz: resample, fit, clamp, STFT, log. Throws
+    /// From mono samples at `sampleRate` Hz: resample, fit, clamp, STFT, output. Throws
     /// `empty-media` for no samples and `non-finite` for NaN or infinite samples.
     public func spectrogram(ofSamples samples: [Float], sampleRate: Int) throws -> Spectrogram {
-        try spectrogram(samples, sampleRate: sampleRate, path: "(samples)")
-    }
-
-    /// The magnitude |STFT| of already fitted (and clamped) samples, for tests and diagnostics;
-    /// 0 frames when the samples are too short for one uncentred frame.
-    ///
-    /// The transform is FFTW single precision; librosa transforms in Float64 and rounds to
-    /// complex64, so values differ by float32 rounding (about 1e-7 × max|S| on speech).
-    public func magnitude(ofFitted samples: [Float]) -> Spectrogram {
-        let n = samples.count
-        let nFFT = config.nFFT
-        let hop = config.hopLength
-        let frames = AudioConfig.frameCount(samples: n, nFFT: nFFT, hop: hop,
-                                            center: config.center)
-        let bins = plan.bins
-        var values = [Float](repeating: 0, count: bins * frames)
-        guard frames > 0 else { return Spectrogram(bins: bins, frames: 0, values: []) }
-        let pad = config.center ? nFFT / 2 : 0
-
-        samples.withUnsafeBufferPointer { x in
-            window.withUnsafeBufferPointer { w in
-                values.withUnsafeMutableBufferPointer { out in
-                    for t in 0..<frames {
-                        loadFrame(x, window: w, origin: t * hop - pad)
-
-                        plan.execute()
-
-                        storeMagnitudes(into: out, frame: t, frames: frames)
-                    }
-                }
-            }
-        }
-        return Spectrogram(bins: bins, frames: frames, values: values)
-    }
-
-    // MARK: - Steps
-
-    /// Resample, fit, clamp, magnitude, log, with `path` named in errors.
-    func spectrogram(_ samples: [Float], sampleRate: Int, path: String) throws -> Spectrogram {
+        let path = "(samples)"
         guard !samples.isEmpty else {
             throw MediaError(path: path, code: "empty-media", reason: "no audio samples")
         }
@@ -86,73 +71,99 @@ public final class SpectrogramExtractor {
             throw MediaError(path: path, code: "non-finite",
                              reason: "sample \(bad) is \(samples[bad]); audio must be finite")
         }
+        let stream = AudioSamplesStream(samples, sampleRate: sampleRate, path: path)
+        return try features(of: stream).spectrogram
+    }
 
-        if sampleRate > 0, sampleRate != config.sampleRate, session?.from != sampleRate {
-            session = try ResamplerSession(from: sampleRate, to: config.sampleRate, path: path)
+    /// The configured output of already fitted (and clamped) samples.
+    public func spectrogram(ofFitted samples: [Float]) -> Spectrogram {
+        samples.withUnsafeBufferPointer { spectrogram(ofFitted: $0) }
+    }
+
+    /// The configured output of fitted samples: spectrum and mel bank frame by frame into
+    /// scratch space, compression over it, then one transposition into the result.
+    func spectrogram(ofFitted samples: UnsafeBufferPointer<Float>) -> Spectrogram {
+        var started = SpectrogramTimings.now()
+        let frames = analysis.frameMajor(of: samples, power: config.output.usesPower,
+                                         into: spectrumScratch)
+        var data = spectrumScratch
+        if let melBank {
+            melBank.apply(frameMajor: spectrumScratch.base, frames: frames, into: melScratch)
+            data = melScratch
         }
-        let resampled = try Resampler.resample(samples, from: sampleRate, to: config.sampleRate,
-                                               path: path, session: session)
+        let rows = melBank?.nMels ?? analysis.bins
+        timings.stft += SpectrogramTimings.now() - started
 
-        var fitted = AudioFit.fit(resampled, length: clipSamples, rule: config.fit)
-        if config.clamp {
-            for i in fitted.indices { fitted[i] = min(max(fitted[i], -1), 1) }
+        started = SpectrogramTimings.now()
+        compress(UnsafeMutableBufferPointer(start: data.base, count: data.count))
+        let values = [Float](unsafeUninitializedCapacity: rows * frames) { buffer, count in
+            if let base = buffer.baseAddress {
+                SpectrogramMath.transpose(data.base, rows: rows, columns: frames, into: base)
+            }
+            count = rows * frames
         }
+        timings.scale += SpectrogramTimings.now() - started
+        return Spectrogram(bins: rows, frames: frames, values: values)
+    }
 
-        var spectrogram = magnitude(ofFitted: fitted)
+    /// The magnitude |STFT| of already fitted (and clamped) samples, whatever the configured
+    /// output, for tests and diagnostics; 0 frames when the samples are too short for one
+    /// uncentred frame.
+    public func magnitude(ofFitted samples: [Float]) -> Spectrogram {
+        analysis.spectrum(of: samples, power: false)
+    }
+
+    /// The mel filter bank as a dense row-major `[n_mels, n_fft / 2 + 1]` matrix, or nil
+    /// without one.
+    public var melWeights: [Float]? { melBank?.dense }
+
+    /// Forgets the step timings.
+    public func resetTimings() {
+        timings = SpectrogramTimings()
+    }
+
+    // MARK: - Steps
+
+    /// Fit the stream's clip, then transform it.
+    func features(of stream: AudioStream) throws -> AudioFeatures {
+        let fitted = try reader.fittedClip(from: stream, timings: &timings)
+        return try features(of: fitted, path: stream.path, warnings: stream.warnings)
+    }
+
+    /// Transform the reader's current clip.
+    func features(of fitted: FittedClip, path: String, warnings: [AudioWarning]) throws
+        -> AudioFeatures {
+        let spectrogram = spectrogram(ofFitted: reader.clip.samples)
         guard spectrogram.frames > 0 else {
             throw MediaError(path: path, code: "too-short",
-                             reason: "\(fitted.count) samples give no frame of n_fft "
+                             reason: "\(reader.clip.count) samples give no frame of n_fft "
                                 + "\(config.nFFT) without centring")
         }
-
-        let offset = Float(config.logOffset)
-        for i in spectrogram.values.indices {
-            spectrogram.values[i] = log(spectrogram.values[i] + offset)
-        }
-        return spectrogram
+        timings.clips += 1
+        return AudioFeatures(spectrogram: spectrogram, warnings: warnings,
+                             framesRead: fitted.framesRead, readToEnd: fitted.readToEnd)
     }
 
-    /// Fills the plan's input with `nFFT` windowed samples starting at signal index `origin`
-    /// (negative or past the end inside the centre padding: zeros, or numpy's "reflect").
-    private func loadFrame(_ x: UnsafeBufferPointer<Float>, window w: UnsafeBufferPointer<Float>,
-                           origin: Int) {
-        let nFFT = config.nFFT
-        let n = x.count
-        let input = plan.input
-        if origin >= 0 && origin + nFFT <= n {
-            for i in 0..<nFFT { input[i] = x[origin + i] * w[i] }
+    /// The output kind's compression, in place: `ln(x + log_offset)` in Float32 as numpy
+    /// computes `np.log(S + offset)`, or the dB scale.
+    private func compress(_ values: UnsafeMutableBufferPointer<Float>) {
+        switch config.output {
+        case .magnitude, .power:
             return
-        }
-        for i in 0..<nFFT {
-            let j = origin + i
-            let sample: Float
-            if j >= 0 && j < n {
-                sample = x[j]
-            } else {
-                sample = reflect ? x[SpectrogramExtractor.reflectIndex(j, count: n)] : 0
-            }
-            input[i] = sample * w[i]
+        case .log, .logPower:
+            // clamped samples give finite magnitudes (at most n_fft), so with a normal offset
+            // every log argument is normal and positive
+            let offset = Float(config.logOffset)
+            let safe = config.clamp && offset >= Float.leastNormalMagnitude && offset.isFinite
+            SpectrogramMath.log(values, offset: offset, checked: !safe)
+        case .db:
+            config.decibels.apply(to: values)
         }
     }
 
-    /// Writes |X_k| of the plan's output into column `frame` of the row-major output.
-    private func storeMagnitudes(into out: UnsafeMutableBufferPointer<Float>, frame: Int,
-                                 frames: Int) {
-        let spectrum = plan.output
-        for k in 0..<plan.bins {
-            let (re, im) = spectrum[k]
-            out[k * frames + frame] = (re * re + im * im).squareRoot()
-        }
-    }
-
-    /// numpy's `pad(mode="reflect")` index: reflect about the first and last sample without
-    /// repeating them, folding again for pads longer than the signal.
+    /// numpy's `pad(mode="reflect")` index (see `STFTAnalysis.reflectIndex`).
     static func reflectIndex(_ j: Int, count n: Int) -> Int {
-        guard n > 1 else { return 0 }
-        let period = 2 * (n - 1)
-        var m = j % period
-        if m < 0 { m += period }
-        return m < n ? m : period - m
+        STFTAnalysis.reflectIndex(j, count: n)
     }
 
     // MARK: - Validation
@@ -186,6 +197,10 @@ public final class SpectrogramExtractor {
         guard config.logOffset.isFinite, config.logOffset >= 0 else {
             throw badConfig("log_offset must be finite and non-negative, found \(config.logOffset)")
         }
+        if let problem = config.mel?.problem(sampleRate: config.sampleRate) {
+            throw badConfig(problem)
+        }
+        if let problem = config.decibels.problem { throw badConfig(problem) }
     }
 
     static func badConfig(_ reason: String) -> MediaError {

@@ -48,6 +48,12 @@ public struct PipelineConfig: Codable, Equatable {
         switch dataset {
         case "crema":
             return PipelineConfig(dataset: "crema", audio: AudioConfig(), frames: FrameConfig())
+        case "ks":
+            // Kinetics-Sounds: 35 400 Hz, looped to 10 s (354 000 samples) → [257, 1003]
+            var audio = AudioConfig()
+            audio.sampleRate = 35_400
+            audio.clipSeconds = 10
+            return PipelineConfig(dataset: "ks", audio: audio, frames: FrameConfig())
         default:
             return nil
         }

@@ -10,6 +10,7 @@ enum BenchCommand {
                amss bench read <cache-folder> [--split S] [--batch-size B] [--seed N] …
                                (amss bench read --help)
                amss bench train … | amss bench learning …   (see their --help)
+               amss bench audio <file or folder>... (amss bench audio --help)
 
         Times the whole CREMA-D prep job on <root> twice, start-up included, each into a fresh
         temporary cache: this binary's `prep`, then SCRIPT (default tools/bench/prep.py, librosa +
@@ -30,6 +31,7 @@ enum BenchCommand {
         if words.first == "learning" {
             return try BenchTrainLearning.run(Array(words.dropFirst()))
         }
+        if words.first == "audio" { return try BenchAudioCommand.run(Array(words.dropFirst())) }
         let arguments = try Arguments(words, valued: ["python", "workers"],
                                       allowedFlags: ["help", "skip-python"])
         if arguments.flag("help") { Output.line(help); return 0 }

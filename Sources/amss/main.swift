@@ -17,6 +17,7 @@ let usage = """
       bench frames <folder>       time frame extraction against ffmpeg-to-JPEG + PIL
       bench train                 time the mask step inside a training step (widths 1, 0.25)
       bench learning              the learning check on the demo data over three seeds
+      bench audio <files>         time the audio stage against librosa on the same files
     """
 
 let words = Array(CommandLine.arguments.dropFirst())

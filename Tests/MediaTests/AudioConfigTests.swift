@@ -69,7 +69,8 @@ final class AudioConfigTests: XCTestCase {
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         XCTAssertEqual(Set(object?.keys.map { $0 } ?? []),
                        ["sample_rate", "clip_seconds", "fit", "n_fft", "hop_length", "win_length",
-                        "window", "center", "pad_mode", "log_offset", "clamp"])
+                        "window", "center", "pad_mode", "log_offset", "clamp", "output", "mel",
+                        "db"])
         XCTAssertEqual(object?["fit"] as? String, "tile3")
         XCTAssertEqual(try JSONDecoder().decode(AudioConfig.self, from: data), config)
     }

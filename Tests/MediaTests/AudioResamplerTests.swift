@@ -43,6 +43,36 @@ final class AudioResamplerTests: XCTestCase {
         XCTAssertLessThan(worst, 1e-3)
     }
 
+    func testStreamingInPiecesEqualsOneCall() throws {
+        // libsoxr's output does not depend on how its input is split: any piece sizes give the
+        // samples of python-soxr's single call, bit for bit
+        let folder = try AudioTestSupport.fixtureFolder
+        let clip = try AudioFile.read(path: folder.appendingPathComponent("alsa48k-front-left.wav")
+            .path).samples
+        for to in [22_050, 35_400, 16_000] {
+            let whole = try ResamplerSession(from: 48_000, to: to).process(clip, path: "")
+            let session = try ResamplerSession(from: 48_000, to: to)
+            for pieces in [[1, 7, 1000], [4096], [65_536], [13, 130_000]] {
+                try session.begin(path: "")
+                let out = AudioSampleBuffer()
+                var start = 0
+                var k = 0
+                try clip.withUnsafeBufferPointer { buffer in
+                    while start < clip.count {
+                        let count = min(pieces[k % pieces.count], clip.count - start)
+                        try session.push(UnsafeBufferPointer(rebasing: buffer[start..<(start
+                                                                                 + count)]),
+                                         into: out, path: "")
+                        start += count
+                        k += 1
+                    }
+                }
+                try session.finish(into: out, path: "")
+                XCTAssertEqual(Array(out.samples), whole, "48 kHz → \(to) Hz in \(pieces)")
+            }
+        }
+    }
+
     func testResampledRealSpeechMatchesLibrosa() throws {
         let folder = try AudioTestSupport.fixtureFolder
         let meta = try AudioParityFixtures.load(folder)

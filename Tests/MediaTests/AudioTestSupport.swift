@@ -36,6 +36,11 @@ enum AudioTestSupport {
         }
     }
 
+    /// The largest |a[i] - b[i]| over the common indices.
+    static func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
+        zip(a, b).reduce(0) { Swift.max($0, abs($1.0 - $1.1)) }
+    }
+
     /// A RIFF/WAVE file built byte by byte.
     ///
     /// - Parameters:

@@ -1,0 +1,192 @@
+/// How much of a clip's source was decoded for it (the clip itself is in
+/// `AudioClipReader.clip` until the next clip).
+struct FittedClip {
+    /// Source frames decoded.
+    let framesRead: Int
+    /// Whether the source was decoded to its end.
+    let readToEnd: Bool
+}
+
+/// Decode → resample → fit → clamp for one clip, reading the source only as far as the fit
+/// needs.
+///
+/// librosa decodes the whole file, resamples it with libsoxr HQ, fixes the length to
+/// `ceil(n * to / from)` and then fits. libsoxr's output does not depend on how its input is
+/// split, and a sample it returns before the final flush never changes, so once the first
+/// `clipSamples` resampled samples exist (for `crop-centre`: up to the end of the centre
+/// window, located from the header's frame count) they are exactly librosa's, and decoding
+/// stops. Shorter sources are read to their end, flushed and length-fixed as librosa does.
+/// Keeps one resampler per source rate; one reader per thread.
+final class AudioClipReader {
+    /// The rate clips are resampled to.
+    let targetRate: Int
+    /// Samples per fitted clip.
+    let clipSamples: Int
+    /// How a clip is brought to `clipSamples`.
+    let rule: FitRule
+    /// Whether fitted samples are clamped to [-1, 1].
+    let clamp: Bool
+
+    /// Mono frames asked of the stream at most per read.
+    static let chunkFrames = 1 << 16
+    /// Fewest frames asked per read, so that the last reads before the clip is complete do
+    /// not crawl.
+    static let minimumRead = 1024
+
+    /// Scratch space for one read of mono frames.
+    private var chunk = [Float](repeating: 0, count: AudioClipReader.chunkFrames)
+
+    /// The resampled signal of the current clip.
+    let resampled = AudioSampleBuffer(capacity: 1 << 17)
+    /// The current clip, fitted and clamped (valid until the next clip).
+    let clip = AudioSampleBuffer(capacity: 1 << 17)
+
+    private var session: ResamplerSession?
+
+    /// Makes a reader for clips of `clipSamples` samples at `targetRate` Hz.
+    init(targetRate: Int, clipSamples: Int, rule: FitRule, clamp: Bool) {
+        self.targetRate = targetRate
+        self.clipSamples = clipSamples
+        self.rule = rule
+        self.clamp = clamp
+    }
+
+    /// Fits (and clamps) the clip of `stream` into `clip`; returns how much was decoded.
+    ///
+    /// Throws `bad-sample-rate`, `decode-failed` when no frame decodes, `non-finite` for a
+    /// NaN or infinite sample among those read, and the stream's own errors.
+    func fittedClip(from stream: AudioStream, timings: inout SpectrogramTimings) throws
+        -> FittedClip {
+        let from = stream.sampleRate
+        let path = stream.path
+        guard from > 0 else {
+            throw MediaError(path: path, code: "bad-sample-rate",
+                             reason: "cannot resample from \(from) Hz to \(targetRate) Hz")
+        }
+        let designStart = SpectrogramTimings.now()
+        let resampler = try resampler(from: from, path: path)
+        timings.resample += SpectrogramTimings.now() - designStart
+        let centreStart = self.centreStart(declaredFrames: stream.declaredFrames, from: from)
+        let needed = (centreStart ?? 0) + clipSamples
+
+        resampled.removeAll()
+        var read = 0
+        var ended = false
+        while resampled.count < needed {
+            let capacity = readSize(remaining: needed - resampled.count, from: from)
+            var started = SpectrogramTimings.now()
+            let got = try chunk.withUnsafeMutableBufferPointer { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return try stream.readMono(into: base, capacity: capacity)
+            }
+            try checkFinite(got, firstIndex: read, path: path)
+            timings.decode += SpectrogramTimings.now() - started
+            if got == 0 {
+                ended = true
+                break
+            }
+            read += got
+
+            started = SpectrogramTimings.now()
+            try append(got, resampler: resampler, path: path)
+            timings.resample += SpectrogramTimings.now() - started
+        }
+        guard read > 0 else { throw AudioFile.nothingDecoded(stream) }
+
+        let started = SpectrogramTimings.now()
+        if ended {
+            stream.noteEnd(framesRead: read)
+            try resampler?.finish(into: resampled, path: path)
+            fixLength(resampled, sourceFrames: read, from: from)
+        }
+        timings.resample += SpectrogramTimings.now() - started
+
+        let fitStart = SpectrogramTimings.now()
+        if ended {
+            AudioFit.fit(resampled.samples, length: clipSamples, rule: rule, into: clip)
+        } else {
+            let start = centreStart ?? 0
+            clip.removeAll()
+            clip.append(UnsafeBufferPointer(rebasing: resampled.samples[start..<(start
+                                                                             + clipSamples)]))
+        }
+        clampIfAsked(clip)
+        timings.fit += SpectrogramTimings.now() - fitStart
+        return FittedClip(framesRead: read, readToEnd: ended)
+    }
+
+    /// Clamps to [-1, 1] when the configuration asks for it.
+    private func clampIfAsked(_ buffer: AudioSampleBuffer) {
+        guard clamp else { return }
+        let values = buffer.base
+        for i in 0..<buffer.count { values[i] = min(max(values[i], -1), 1) }
+    }
+
+    // MARK: - Steps
+
+    /// The session for `from` Hz, cleared for a new clip; nil when no resampling is needed.
+    private func resampler(from: Int, path: String) throws -> ResamplerSession? {
+        guard from != targetRate else { return nil }
+        if session?.from != from {
+            session = try ResamplerSession(from: from, to: targetRate, path: path)
+        }
+        try session?.begin(path: path)
+        return session
+    }
+
+    /// For `crop-centre` on a source whose header declares a length giving at least a clip,
+    /// where the centre window of the length-fixed resampled signal starts.
+    // LIMITATION: a FLAC or Ogg file that decodes to fewer frames than its header declares,
+    // yet still to more than the centre window's end, is cropped around the declared centre
+    // — librosa would crop around the centre of what decodes; WAV headers are checked
+    // against the file size by libsndfile, so WAV files are exact.
+    // LIMITATION: a container track declares no frame count, so crop-centre decodes it to the
+    // end before cropping — its length is known only then.
+    private func centreStart(declaredFrames: Int?, from: Int) -> Int? {
+        guard rule == .cropCentre, let declared = declaredFrames, declared > 0 else { return nil }
+        let length = Resampler.outputLength(inputLength: declared, from: from, to: targetRate)
+        guard length > clipSamples else { return nil }
+        return (length - clipSamples) / 2
+    }
+
+    /// How many source frames to ask for when `remaining` resampled samples are still missing:
+    /// their span at the source rate, at least `minimumRead`, at most `chunkFrames`.
+    private func readSize(remaining: Int, from: Int) -> Int {
+        let span = Int((Double(remaining) * Double(from) / Double(targetRate)).rounded(.up)) + 1
+        return min(AudioClipReader.chunkFrames, max(AudioClipReader.minimumRead, span))
+    }
+
+    /// Throws `non-finite` naming the first NaN or infinite sample among the `count` just read.
+    private func checkFinite(_ count: Int, firstIndex: Int, path: String) throws {
+        let suspect = chunk.withUnsafeBufferPointer {
+            SpectrogramMath.containsNonFinite(UnsafeBufferPointer(rebasing: $0[0..<count]))
+        }
+        guard suspect else { return }
+        for i in 0..<count where !chunk[i].isFinite {
+            throw MediaError(path: path, code: "non-finite",
+                             reason: "sample \(firstIndex + i) is \(chunk[i]); audio must be "
+                                + "finite")
+        }
+    }
+
+    /// Resamples (or, at the target rate, copies) the first `count` samples of the chunk
+    /// into `resampled`.
+    private func append(_ count: Int, resampler: ResamplerSession?, path: String) throws {
+        try chunk.withUnsafeBufferPointer { buffer in
+            let part = UnsafeBufferPointer(rebasing: buffer[0..<count])
+            guard let resampler else { return resampled.append(part) }
+            try resampler.push(part, into: resampled, path: path)
+        }
+    }
+
+    /// librosa's length fix after resampling: zero-pad or cut to `ceil(n * to / from)`.
+    private func fixLength(_ resampled: AudioSampleBuffer, sourceFrames: Int, from: Int) {
+        guard from != targetRate else { return }
+        let target = Resampler.outputLength(inputLength: sourceFrames, from: from, to: targetRate)
+        if resampled.count > target {
+            resampled.truncate(to: target)
+        } else {
+            resampled.appendZeros(target - resampled.count)
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// Seconds an extractor spent in each step, summed over the clips it made: CPU time of the
+/// calling thread (`CLOCK_THREAD_CPUTIME_ID`), which other processes on a busy machine do not
+/// inflate.
+public struct SpectrogramTimings: Equatable, Sendable {
+    /// Clips finished.
+    public var clips = 0
+    /// Opening files and decoding samples to mono Float32.
+    public var decode = 0.0
+    /// libsoxr resampling.
+    public var resample = 0.0
+    /// Fitting to the clip length and clamping.
+    public var fit = 0.0
+    /// Windowing, FFT and magnitudes (and the mel filter bank).
+    public var stft = 0.0
+    /// Log or dB compression.
+    public var scale = 0.0
+
+    /// No clips, no time.
+    public init() {}
+
+    /// The sum of every step.
+    public var total: Double { decode + resample + fit + stft + scale }
+
+    /// CPU seconds of the calling thread since an arbitrary start, for differences (calls
+    /// `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`).
+    public static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Media
+
+/// Our side of `amss bench audio`: one extractor on the calling thread.
+enum BenchAudioRun {
+    /// What one measurement found.
+    struct Result {
+        /// Files that gave a spectrogram in the untimed pass.
+        let usable: [String]
+        /// Files rejected in the untimed pass, with the reason code.
+        let rejected: [(path: String, code: String)]
+        /// Clips made in the timed passes.
+        let clips: Int
+        /// Wall seconds of the timed passes.
+        let seconds: Double
+        /// CPU seconds of this thread over the timed passes.
+        let cpuSeconds: Double
+        /// Seconds per step over the timed passes.
+        let timings: SpectrogramTimings
+        /// The spectrogram shape `[rows, frames]` of the last clip.
+        let shape: [Int]
+    }
+
+    /// One untimed pass over `files` (which also warms caches and the resamplers), then
+    /// `passes` timed passes over the files that worked, one `spectrogram(ofFile:)` call per
+    /// file, as `amss prep` makes them.
+    static func measure(files: [String], config: AudioConfig, passes: Int) throws -> Result {
+        let extractor = try SpectrogramExtractor(config: config)
+        var usable: [String] = []
+        var rejected: [(String, String)] = []
+        for path in files {
+            do {
+                _ = try extractor.spectrogram(ofFile: path)
+                usable.append(path)
+            } catch let error as MediaError {
+                rejected.append((path, error.code))
+            }
+        }
+
+        extractor.resetTimings()
+        var shape = [0, 0]
+        let started = Date()
+        let cpuStarted = SpectrogramTimings.now()
+        for _ in 0..<passes {
+            for path in usable {
+                let spectrogram = try extractor.spectrogram(ofFile: path)
+                shape = [spectrogram.bins, spectrogram.frames]
+            }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        let cpuSeconds = SpectrogramTimings.now() - cpuStarted
+        return Result(usable: usable, rejected: rejected, clips: usable.count * passes,
+                      seconds: seconds, cpuSeconds: cpuSeconds, timings: extractor.timings,
+                      shape: shape)
+    }
+}
