@@ -15,6 +15,11 @@ pipeline config as JSON (the product's keys; missing keys take the CREMA-D defau
 """
 
 import os
+import sys
+
+# this folder holds scripts named like standard modules (tokenize.py); keep it off the path
+sys.path = [p for p in sys.path
+            if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
 
 for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
               "NUMBA_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"):
