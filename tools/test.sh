@@ -7,5 +7,12 @@ cd "$(dirname "$0")/.."
 tools/setup.sh --test
 tools/fetch_media.sh
 python3 tools/make_crema_real.py tools/.media/crema-real --with-bad
+# h5py and numpy for the tests that read shards the way Python users do (pinned, kept for reruns).
+if [ ! -f tools/.media/pydeps/.ok ]; then
+    python3 -m pip install -q --disable-pip-version-check --target tools/.media/pydeps \
+        h5py==3.16.0 numpy==2.4.6
+    touch tools/.media/pydeps/.ok
+fi
+export PYTHONPATH="$PWD/tools/.media/pydeps${PYTHONPATH:+:$PYTHONPATH}"
 export AMSS_REAL_CREMA="$PWD/tools/.media/crema-real"
 exec swift test -c release -Xswiftc -enable-testing "$@"

@@ -13,10 +13,10 @@ enum BenchTokenizeCommand {
           1. this binary's `tokenize` as a whole process (start-up and vocabulary load
              included), N runs (default 5): median wall and median CPU (user + system) time;
           2. the same in-process (LineTokenizer over the corpus, vocabulary load excluded);
-          3. SCRIPT (default tools/bench/tokenize.py) with PYTHON (default tools/.venv/bin/python
-             if present, else python3): HF tokenizers' encode_batch and the pure-Python
-             BertTokenizerLegacy, in-process times, and how many lines of ours and of HF
-             tokenizers equal the reference's ids.
+          3. SCRIPT (default tools/bench/tokenize_bench.py) with PYTHON (default
+             tools/.venv/bin/python if present, else python3): HF tokenizers' encode_batch
+             and the pure-Python BertTokenizerLegacy, in-process times, and how many lines
+             of ours and of HF tokenizers equal the reference's ids.
         Prints the times, the throughputs and both ratios (their time / our whole process), in
         wall time and in CPU time (on a shared machine CPU time is the steadier of the two).
         """
@@ -63,7 +63,7 @@ enum BenchTokenizeCommand {
                            load.wall))
         guard !arguments.flag("skip-python") else { return 0 }
 
-        let script = arguments.options["python"] ?? "tools/bench/tokenize.py"
+        let script = arguments.options["python"] ?? "tools/bench/tokenize_bench.py"
         guard FileManager.default.fileExists(atPath: script) else {
             throw UsageError("no Python benchmark script at \(script); pass --python")
         }

@@ -4,7 +4,7 @@
 The reference is transformers' pure-Python tokenizer,
 `transformers.models.bert.tokenization_bert_legacy.BertTokenizerLegacy(vocab_file=...)`, run
 by Python 3.11 (Unicode 14.0). Pins: transformers==5.25.0 (torch is not needed), and for
-tools/bench/tokenize.py also tokenizers==0.23.3:
+tools/bench/tokenize_bench.py also tokenizers==0.23.3:
 
     python3.11 -m venv tools/.venv
     tools/.venv/bin/pip install transformers==5.25.0 tokenizers==0.23.3

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time BERT tokenization of a line corpus with HF `tokenizers` and with the pure-Python one.
 
-    tools/.venv/bin/python tools/bench/tokenize.py --vocab VOCAB --corpus FILE
+    tools/.venv/bin/python tools/bench/tokenize_bench.py --vocab VOCAB --corpus FILE
                                                    [--compare IDS] [--json]
 
 Reads FILE as lines (the bytes up to each LF, decoded with errors='replace', as
