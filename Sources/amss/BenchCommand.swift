@@ -62,8 +62,8 @@ enum BenchCommand {
     }
 
     /// Runs a program to completion and returns its wall time; its stdout is discarded and its
-    /// stderr shown only when it fails.
-    private static func time(_ program: String, _ arguments: [String]) throws -> Double {
+    /// stderr shown only when it fails. Shared by the bench subcommands that time whole tools.
+    static func time(_ program: String, _ arguments: [String]) throws -> Double {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments

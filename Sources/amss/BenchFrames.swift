@@ -51,16 +51,18 @@ enum BenchFrames {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let executable = (try? FileManager.default.destinationOfSymbolicLink(
             atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let ours = try time(executable, ["bench", "frames", folder, "--skip-python",
-                                         "--workers", String(workers), "--rule", rule.rawValue,
-                                         "--out", scratch + "/amss"])
+        let ours = try BenchCommand.time(executable, [
+            "bench", "frames", folder, "--skip-python", "--workers", String(workers),
+            "--rule", rule.rawValue, "--out", scratch + "/amss",
+        ])
         Output.line(String(format: "amss bench frames:  %8.2f s", ours))
         let script = arguments.options["python"] ?? "tools/bench/frames.py"
         guard FileManager.default.fileExists(atPath: script) else {
             throw UsageError("no Python reference script at \(script); pass --python")
         }
-        let theirs = try time("/usr/bin/env", ["python3", script, folder, scratch + "/python",
-                                               "--workers", String(workers)])
+        let theirs = try BenchCommand.time("/usr/bin/env", [
+            "python3", script, folder, scratch + "/python", "--workers", String(workers),
+        ])
         Output.line(String(format: "ffmpeg CLI + PIL:   %8.2f s", theirs))
         Output.line(String(format: "speed-up:           %8.2f ×", theirs / ours))
         return 0
@@ -127,27 +129,6 @@ enum BenchFrames {
         ]
         try ShardWriter.write(to: path, ids: clips.map { String($0.0.dropLast(4)) },
                               columns: columns, attributes: ["frame_rule": config.rule.rawValue])
-    }
-
-    /// Runs a program to completion and returns its wall time; fails when it fails.
-    private static func time(_ program: String, _ arguments: [String]) throws -> Double {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        let started = Date()
-        try process.run()
-        let messages = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let seconds = Date().timeIntervalSince(started)
-        guard process.terminationStatus == 0 else {
-            let tail = String(decoding: messages.suffix(2_000), as: UTF8.self)
-            throw UsageError("`\(program) " + arguments.joined(separator: " ")
-                             + "` exited with \(process.terminationStatus): \(tail)")
-        }
-        return seconds
     }
 }
 
