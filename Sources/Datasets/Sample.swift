@@ -7,15 +7,20 @@ public struct Sample: Equatable {
     /// The class index.
     public let label: Int
     /// Source files per modality input, as absolute paths inside the dataset root:
-    /// `audio` (a WAV), `frames` (a frame folder) or `video` (a video file).
+    /// `audio` (a WAV or a video whose audio track is used), `frames` (a frame folder),
+    /// `video` (a video file) or `image` (one picture).
     public let sources: [String: String]
+    /// Texts per text modality, verbatim from the annotations (e.g. `text` → the caption).
+    public let texts: [String: String]
 
     /// Makes a sample.
-    public init(id: String, split: String, label: Int, sources: [String: String]) {
+    public init(id: String, split: String, label: Int, sources: [String: String],
+                texts: [String: String] = [:]) {
         self.id = id
         self.split = split
         self.label = label
         self.sources = sources
+        self.texts = texts
     }
 }
 

@@ -42,10 +42,12 @@ public struct SarcasmTwitterScan {
         self.missingImages = missingImages
     }
 
-    /// The same scan as the generic `LayoutScan` (each sample's `image` as its one source).
+    /// The same scan as the generic `LayoutScan` (each sample's `image` as its one source and
+    /// its text under `text`).
     public var layoutScan: LayoutScan {
         LayoutScan(samples: samples.map {
-            Sample(id: $0.id, split: $0.split, label: $0.label, sources: ["image": $0.image])
+            Sample(id: $0.id, split: $0.split, label: $0.label, sources: ["image": $0.image],
+                   texts: ["text": $0.text])
         }, findings: findings, classes: classes)
     }
 }
