@@ -87,7 +87,13 @@ final class ImageDecoder {
         orientation = kind == .jpeg ? ExifOrientation.of(jpeg: bytes) : .upright
         let codec = try context(for: kind, path: path)
         guard let packet, let frame else { return }
-        defer { avcodec_flush_buffers(codec) }
+        defer {
+            if kind == .jpeg {
+                avcodec_flush_buffers(codec)
+            } else {
+                closeContext(of: kind)
+            }
+        }
 
         try AVError.check(av_new_packet(packet, Int32(bytes.count)), path: path,
                           code: "out-of-memory", call: "av_new_packet")
@@ -112,6 +118,18 @@ final class ImageDecoder {
     }
 
     // MARK: - Internals
+
+    /// Frees the decoder of `kind` (avcodec_free_context), so the next file gets a fresh one.
+    ///
+    /// The png decoder of libavcodec 5.1 keeps state from one file to the next that a flush
+    /// does not clear (a reused context decoded some pictures wrongly after other pictures),
+    /// so only the mjpeg context, which frame folders reuse file after file, is kept.
+    private func closeContext(of kind: Kind) {
+        guard let index = kinds.firstIndex(of: kind) else { return }
+        avcodec_free_context(&contexts[index])
+        contexts.remove(at: index)
+        kinds.remove(at: index)
+    }
 
     /// The open decoder for `kind`, made on first use (avcodec_alloc_context3, avcodec_open2).
     private func context(for kind: Kind, path: String) throws
