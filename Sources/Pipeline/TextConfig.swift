@@ -53,9 +53,9 @@ public struct TextConfig: Codable, Equatable, Sendable {
         return nil
     }
 
-    /// The configuration with `vocab` set to `file` (when given) and `vocab_sha256` to the
-    /// file's digest. Throws `missing-vocab` when no file is named or it cannot be read, and
-    /// `vocab-mismatch` when a pinned digest differs.
+    /// The configuration with `vocab` set to `file` (when given) as an absolute path and
+    /// `vocab_sha256` to the file's digest. Throws `missing-vocab` when no file is named or it
+    /// cannot be read, and `vocab-mismatch` when a pinned digest differs.
     public func resolvingVocabulary(_ file: String?, configPath: String) throws -> TextConfig {
         var resolved = self
         if let file { resolved.vocab = file }
@@ -84,7 +84,7 @@ public struct TextConfig: Codable, Equatable, Sendable {
                                 reason: "the vocabulary's SHA-256 is \(digest), the config "
                                     + "pins \(vocabSHA256)")
         }
-        resolved.vocab = (resolved.vocab as NSString).standardizingPath
+        resolved.vocab = URL(fileURLWithPath: resolved.vocab).standardizedFileURL.path
         resolved.vocabSHA256 = digest
         return resolved
     }

@@ -8,9 +8,12 @@ enum CacheInputs {
         ["audio", "frames", "image", "text"].filter { manifest.config[$0] != nil }
     }
 
-    /// Throws unless the cache holds audio and frames, the inputs the trainer's encoders take.
+    /// Throws for a cache whose configuration has an image or text section without both audio
+    /// and frames: the trainer's encoders take audio and frames only. (A manifest that records
+    /// no sections at all is taken as it is; its shards are checked when opened.)
     static func requireAudioVisual(_ manifest: Manifest, cacheFolder: String) throws {
         let inputs = of(manifest)
+        guard inputs.contains("image") || inputs.contains("text") else { return }
         guard !(inputs.contains("audio") && inputs.contains("frames")) else { return }
         let held = inputs.isEmpty ? "no known input" : inputs.joined(separator: " and ")
         throw TrainingError(path: cacheFolder,
