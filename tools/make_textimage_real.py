@@ -12,7 +12,8 @@ else 0; Twitter15 0 negative, 1 exactly 0, 2 positive. Tweets holding a tab or C
 
 Pictures: photos of the scikit-image 0.24.0 wheel (skimage/data/, MEDIA/skimage/), as they ship
 (PNG, JPEG, RGBA PNG, grey PNG, an animated GIF) plus copies Pillow makes of them: JPEG quality
-90, lossy WebP, and JPEGs stored turned with an EXIF Orientation tag (3, 6, 8). Row i gets
+90, lossy WebP, and JPEGs stored turned with an EXIF Orientation tag (3, 6, 8; one 8 with
+4:2:2 chroma). Row i gets
 variant i mod the number of variants (each row its own file name, hard-linked).
 
   OUT/sarcasm/annotations/{train,valid,test}_data.tsv   header `ImageID  String  Label`
@@ -95,6 +96,7 @@ def variants(media, folder):
     copy("no_time_for_that_tiny.gif", "animated-gif")
     save("motorcycle_left.png", "motorcycle-exif3", ".jpg", quality=90, orientation=3)
     save("color.png", "color-q90", ".jpg", quality=90)
+    save("coffee.png", "coffee-exif8-422", ".jpg", quality=90, orientation=8, subsampling=1)
     return made
 
 

@@ -7,7 +7,8 @@ From real pictures of the scikit-image 0.24.0 wheel (skimage/data/, fetched by
 tools/fetch_media.sh into tools/.media/skimage/skimage/data):
 - orient-K.jpg (K = 1…8): a 40×24 crop of chelsea.png stored as EXIF orientation K says it was
   shot (the upright picture turned by the inverse of K's transform) with the Orientation tag K,
-  JPEG quality 95, 4:2:0 (orient-5-444.jpg: the same with 4:4:4 chroma);
+  JPEG quality 95, 4:2:0 (orient-5-444.jpg: the same with 4:4:4 chroma, orient-6-422.jpg
+  orientation 6 with 4:2:2 chroma);
 - first-frame.gif: skimage's no_time_for_that_tiny.gif (14×25, 24 frames), unchanged;
 - lossless.webp / lossy.webp: a 40×24 crop of astronaut.png, WebP lossless / quality 90;
 - NAME.rgb: what Pillow gives for NAME (Image.open, ImageOps.exif_transpose, first frame,
@@ -65,6 +66,7 @@ def main():
     for k in range(1, 9):
         jpeg_with_orientation(upright, k, f"orient-{k}.jpg", 2)
     jpeg_with_orientation(upright, 5, "orient-5-444.jpg", 0)
+    jpeg_with_orientation(upright, 6, "orient-6-422.jpg", 1)
     shutil.copyfile(os.path.join(data, "no_time_for_that_tiny.gif"),
                     os.path.join(OUT, "first-frame.gif"))
     with Image.open(os.path.join(data, "astronaut.png")) as astronaut:
