@@ -21,6 +21,8 @@ variant i mod the number of variants (each row its own file name, hard-linked).
   OUT/twitter15/annotations/{train,dev,test}.tsv        TomBERT: `index  #1 Label  #2 ImageID
                                                          #3 String  #3 String` with $T$
   OUT/twitter15/Twitter15/twitter2015_images/<name>
+  OUT/sarcasm-raw/text/{train,valid,test}.txt          raw form: repr(['r<line>', text, label])
+  OUT/sarcasm-raw/sarcasm/images/r<line>.jpg             (any format under the .jpg name)
   OUT/reference/<variant>.rgb   Pillow: open, first frame, ImageOps.exif_transpose,
                                 convert("RGB"), resize((224, 224), BILINEAR): 224·224·3 bytes
   OUT/EXPECTED.json             per dataset: rows (id → split, label, line, variant), rows
@@ -186,6 +188,32 @@ def build(kind, root, pool, made, pictures, start):
     return {"rows": rows, "dropped": dropped, "bad": bad}, cursor
 
 
+def build_raw(root, pool, made, pictures, start):
+    """Sarcasm's raw form: text/<split>.txt with one Python list literal per line (repr of
+    ['id', 'text', label], as the reference's converted files), images <id>.jpg whatever their
+    format. No planted problems; returns its EXPECTED entry."""
+    shutil.rmtree(root, ignore_errors=True)
+    images = os.path.join(root, "sarcasm", "images")
+    os.makedirs(images)
+    os.makedirs(os.path.join(root, "text"))
+    rows, cursor = {}, start
+    for split, count in ROWS.items():
+        lines = []
+        for _ in range(count):
+            line, score, text = pool[cursor]
+            cursor += 1
+            name, extension = made[(cursor - start) % len(made)]
+            ident = f"r{line:04d}"
+            label = 1 if score > 0 else 0
+            lines.append(repr([ident, text, label]))
+            place(os.path.join(pictures, name + extension), os.path.join(images, ident + ".jpg"))
+            rows[ident] = {"split": split, "label": label, "line": line, "variant": name}
+        with open(os.path.join(root, "text", f"{split}.txt"), "w", encoding="utf-8",
+                  newline="\n") as out:
+            out.write("\n".join(lines) + "\n")
+    return {"rows": rows, "dropped": {}, "bad": []}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out")
@@ -205,8 +233,10 @@ def main():
                 "variants": [name for name, _ in made]}
     expected["sarcasm"], cursor = build("sarcasm", os.path.join(args.out, "sarcasm"), pool,
                                         made, pictures, 0)
-    expected["twitter15"], _ = build("twitter15", os.path.join(args.out, "twitter15"), pool,
-                                     made, pictures, cursor)
+    expected["twitter15"], cursor = build("twitter15", os.path.join(args.out, "twitter15"),
+                                          pool, made, pictures, cursor)
+    expected["sarcasm_raw"] = build_raw(os.path.join(args.out, "sarcasm-raw"), pool, made,
+                                        pictures, cursor)
     with open(os.path.join(args.out, "EXPECTED.json"), "w") as out:
         json.dump(expected, out, indent=1, sort_keys=True)
         out.write("\n")

@@ -1,4 +1,5 @@
 import Cache
+import Datasets
 import Foundation
 import Pipeline
 import Training
@@ -46,6 +47,12 @@ final class RealTextImageTests: XCTestCase {
         }
         let sarcasm: Layout
         let twitter15: Layout
+        let sarcasmRaw: Layout
+
+        enum CodingKeys: String, CodingKey {
+            case sarcasm, twitter15
+            case sarcasmRaw = "sarcasm_raw"
+        }
     }
 
     private var repository: String { CacheTestSupport.repository() }
@@ -80,6 +87,22 @@ final class RealTextImageTests: XCTestCase {
         try check(dataset: "twitter15", layout: try locate().expected.twitter15)
     }
 
+    func testSarcasmRawListLiteralsGiveTheTweetsVerbatim() throws {
+        let (root, expected) = try locate()
+        let tweets = try String(contentsOfFile: repository
+                                + "/Tests/TextTests/Fixtures/corpus/tweets.txt", encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let scan = SarcasmLayout().scanTextImage(root: root + "/sarcasm-raw")
+        XCTAssertEqual(scan.findings.map(\.line), [])
+        XCTAssertEqual(Set(scan.samples.map(\.id)), Set(expected.sarcasmRaw.rows.keys))
+        for sample in scan.samples {
+            let row = try XCTUnwrap(expected.sarcasmRaw.rows[sample.id])
+            XCTAssertEqual(sample.text, tweets[row.line], sample.id)
+            XCTAssertEqual(sample.label, row.label, sample.id)
+        }
+        try check(dataset: "sarcasm", layout: expected.sarcasmRaw, folder: "sarcasm-raw")
+    }
+
     func testTwitter15ReferenceModeHasNoSpecialsAndPadsWithZero() throws {
         let (root, expected) = try locate()
         let out = try CacheTestSupport.amss([
@@ -104,12 +127,12 @@ final class RealTextImageTests: XCTestCase {
 
     // MARK: - The check of one dataset
 
-    private func check(dataset: String, layout: Expected.Layout) throws {
-        let root = try locate().root + "/" + dataset
+    private func check(dataset: String, layout: Expected.Layout, folder: String? = nil) throws {
+        let root = try locate().root + "/" + (folder ?? dataset)
 
         // validate: the planted rows are errors, missing pictures warnings, exit code 1.
         let validation = try CacheTestSupport.amss(["validate", dataset, root, "--json"])
-        XCTAssertEqual(validation.status, 1, validation.err)
+        XCTAssertEqual(validation.status, layout.bad.isEmpty ? 0 : 1, validation.err)
         let report = try XCTUnwrap(try JSONSerialization.jsonObject(
             with: Data(validation.out.utf8)) as? [String: Any])
         let findings = try XCTUnwrap(report["findings"] as? [[String: Any]])
