@@ -60,8 +60,8 @@ struct FolderRowChecker {
             return
         }
         if let group = table.group {
-            groups[split, default: []].insert(row.fields[group]
-                .trimmingCharacters(in: .whitespaces))
+            let value = row.fields[group].trimmingCharacters(in: .whitespaces)
+            if !value.isEmpty { groups[split, default: []].insert(value) }
         }
 
         var problems: [Finding] = []
