@@ -25,7 +25,9 @@ public struct FolderLayout: DatasetLayout {
         let text: Int?
 
         /// The number of fields a row needs.
-        var width: Int { ([id, label] + [group, text].compactMap { $0 }).max().map { $0 + 1 } ?? 0 }
+        var width: Int {
+            ([id, label] + [group, text].compactMap { $0 }).max().map { $0 + 1 } ?? 0
+        }
     }
 
     public func scan(root: String) -> LayoutScan {

@@ -40,7 +40,9 @@ public struct FolderLayoutFile: Equatable {
         public let separator: Character
         /// Whether the first record names the columns.
         public let header: Bool
+        /// The column holding the sample id (also the `{id}` of the path patterns).
         public let idColumn: FolderColumn
+        /// The column holding the class name.
         public let labelColumn: FolderColumn
         /// A grouping column such as the speaker, checked for overlap between splits.
         public let groupColumn: FolderColumn?
@@ -60,6 +62,7 @@ public struct FolderLayoutFile: Equatable {
     public let name: String
     /// The splits in `train`, `valid`, `test` order.
     public let splits: [Split]
+    /// The class names, listed or collected.
     public let labels: Labels
     /// The file patterns per source key (`audio`, `frames`, `video`, `image`).
     public let sources: [String: FolderPathPattern]
