@@ -37,6 +37,7 @@ public struct FolderLayout: DatasetLayout {
         }
 
         var tables: [Table] = []
+        var layoutErrors = 0
         for split in file.splits {
             guard let data = base.readAnnotation(split.file, required: true,
                                                  findings: &findings) else { continue }
@@ -44,6 +45,7 @@ public struct FolderLayout: DatasetLayout {
                 tables.append(try table(split, data: data))
             } catch let error as FolderLayoutError {
                 findings.append(error.finding)
+                layoutErrors += 1
             } catch let problem as DelimitedTable.Problem {
                 findings.append(Finding(path: "\(split.file):\(problem.line)", id: "",
                                         code: "bad-table", severity: .error,
@@ -55,6 +57,10 @@ public struct FolderLayout: DatasetLayout {
         }
 
         let classes = self.classes(of: tables)
+        if layoutErrors > 0 {
+            // The layout file does not fit the tables: no media is opened until it does.
+            return LayoutScan(samples: [], findings: findings, classes: classes)
+        }
         var checker = FolderRowChecker(root: base, file: file, classes: classes)
         for table in tables {
             for row in table.table.rows {

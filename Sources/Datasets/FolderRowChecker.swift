@@ -35,6 +35,9 @@ struct FolderRowChecker {
         let id = row.fields[table.id].trimmingCharacters(in: .whitespaces)
         let label = row.fields[table.label].trimmingCharacters(in: .whitespaces)
 
+        // LIMITATION: an id must be a plain file name, so ids such as `spk1/utt3` are refused —
+        // the id fills path patterns, and a `/` in it could reach any file under the root; put
+        // the subfolder into the pattern instead (`wav/{label}/{id}.wav`).
         guard DatasetRoot.isPlainFileName(id) else {
             findings.append(error(rowPath, id, "unsafe-id", "the id is not a plain file name "
                                   + "(empty, `.`/`..`, or contains `/`, `\\` or a control "
