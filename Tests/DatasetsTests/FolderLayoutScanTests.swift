@@ -60,10 +60,13 @@ final class FolderLayoutScanTests: XCTestCase {
             lfs,cat,x
             folderless,cat,x
             quiet,cat,
+            dir,cat,x
             """)
         for id in ["good", "folderless", "quiet"] { try addAudio(id) }
         try folder.write("wav/lfs.wav", text: "version https://git-lfs.github.com/spec/v1\n")
-        for id in ["good", "lfs", "quiet"] {
+        try FileManager.default.createDirectory(atPath: folder.root + "/wav/dir.wav",
+                                                withIntermediateDirectories: true)
+        for id in ["good", "lfs", "quiet", "dir"] {
             try folder.write("frames/\(id)/00001.png", Data([0x89, 0x50, 0x4E, 0x47, 0, 0]))
         }
         let result = try scan("""
@@ -75,9 +78,9 @@ final class FolderLayoutScanTests: XCTestCase {
         let codes = result.findings.map { "\($0.id):\($0.code)" }
         XCTAssertEqual(codes, ["good:duplicate-id", "short:bad-row", "../up:unsafe-id",
                                "odd:unknown-label", "lfs:lfs-pointer", "folderless:missing",
-                               "quiet:empty-text"])
+                               "quiet:empty-text", "dir:unreadable"])
         XCTAssertEqual(result.findings.first?.path, "lists/train.csv:3")
-        XCTAssertEqual(result.findings.last?.severity, .warning)
+        XCTAssertEqual(result.findings.filter { $0.severity == .warning }.map(\.id), ["quiet"])
         XCTAssertEqual(result.classes, ["cat", "dog"], "listed labels keep their order")
         XCTAssertEqual(result.samples.map(\.id), ["good", "quiet"])
         let good = try XCTUnwrap(result.samples.first)
@@ -89,7 +92,9 @@ final class FolderLayoutScanTests: XCTestCase {
     }
 
     func testVideoStandsInForAMissingFrameFolderAndPlaceholdersFillPaths() throws {
-        try folder.write("lists/all.csv", text: "id,label\nv1,cat\nv2,dog\n")
+        try folder.write("lists/all.csv", text: "id,label\nv1,cat\nv2,dog\nv3,dog\n")
+        try folder.write("audio/train/dog/v3.wav", TemporaryLayout.wav(seconds: 1))
+        try folder.write("video/v3.flv", text: "<html>404 Not Found</html>")
         try folder.write("audio/train/cat/v1.wav", TemporaryLayout.wav(seconds: 1))
         try folder.write("audio/train/dog/v2.wav", TemporaryLayout.wav(seconds: 1))
         try folder.write("video/v1.flv", TemporaryLayout.flvHeader)
@@ -99,7 +104,9 @@ final class FolderLayoutScanTests: XCTestCase {
              "modalities": {"audio": "audio/{split}/{label}/{id}.wav",
                             "frames": "frames/{id}/", "video": "video/{id}.flv"}}
             """)
-        XCTAssertEqual(result.findings, [])
+        XCTAssertEqual(result.findings.map { "\($0.path) \($0.code)" },
+                       ["video/v3.flv not-video"])
+        XCTAssertEqual(result.findings.first?.message, "expected a video file, found text")
         XCTAssertEqual(result.classes, ["cat", "dog"], "collected and sorted")
         XCTAssertEqual(result.samples.map { $0.sources.keys.sorted() },
                        [["audio", "video"], ["audio", "frames"]])
