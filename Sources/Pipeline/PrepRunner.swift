@@ -85,6 +85,9 @@ public enum PrepRunner {
         let config = options.config
         let scan = layout.scan(root: options.root)
         let errors = scan.findings.filter { $0.severity == .error }
+        if let layoutFile = errors.first(where: { $0.code == "layout" }) {
+            throw PipelineError(path: layoutFile.path, code: "layout", reason: layoutFile.message)
+        }
         guard let root = DatasetRoot(path: options.root), !scan.samples.isEmpty else {
             let first = errors.prefix(3).map(\.line).joined(separator: "; ")
             throw PipelineError(path: options.root, code: "no-samples", reason: "no usable "

@@ -83,6 +83,13 @@ final class FolderPipelineTests: XCTestCase {
         XCTAssertTrue(validate.out.contains("error: \(bad): splits.train.label_column: no column "
                                             + "'emotion' in t.csv (columns: 'clip', 'word') "
                                             + "(layout)"), validate.out)
+        let prepBad = try CacheTestSupport.amss(["prep", "folder", scratch + "/root", "--layout",
+                                                 bad, "--cache", scratch + "/cache", "--quiet"])
+        XCTAssertEqual(prepBad.status, 1)
+        XCTAssertTrue(prepBad.err.hasPrefix("amss: \(bad): splits.train.label_column: no column "
+                                            + "'emotion'"), prepBad.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch + "/cache"),
+                       "nothing is written for a layout file that does not fit")
 
         let typo = scratch + "/typo.json"
         try Data(#"{"splits": {}, "modalites": {}}"#.utf8).write(to: URL(fileURLWithPath: typo))
