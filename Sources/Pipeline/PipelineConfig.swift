@@ -22,11 +22,14 @@ public struct PipelineConfig: Codable, Equatable {
     public var shardSize: Int
     /// Deflate level of the shards' datasets, 0 for none.
     public var deflate: Int
+    /// The layout file of a dataset described by one (`amss prep folder --layout`), as
+    /// canonical JSON, so that a changed layout gives a new config key; nil otherwise.
+    public var layout: JSONValue?
 
     enum CodingKeys: String, CodingKey {
         case dataset, audio, frames, image, text
         case shardSize = "shard_size"
-        case deflate
+        case deflate, layout
     }
 
     /// Makes a configuration.
@@ -52,11 +55,12 @@ public struct PipelineConfig: Codable, Equatable {
         text = try container.decodeIfPresent(TextConfig.self, forKey: .text)
         shardSize = try container.decodeIfPresent(Int.self, forKey: .shardSize) ?? 64
         deflate = try container.decodeIfPresent(Int.self, forKey: .deflate) ?? 0
+        layout = try container.decodeIfPresent(JSONValue.self, forKey: .layout)
     }
 
     /// Encodes the dataset, the section of each of its inputs (audio and frames only for
     /// datasets that have them, so an image–text config names no audio settings), the shard
-    /// size and the deflate level.
+    /// size, the deflate level and the layout file (when there is one).
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         let inputs = self.inputs
@@ -69,6 +73,7 @@ public struct PipelineConfig: Codable, Equatable {
         if inputs.contains(.text) { try container.encode(text ?? TextConfig(), forKey: .text) }
         try container.encode(shardSize, forKey: .shardSize)
         try container.encode(deflate, forKey: .deflate)
+        try container.encodeIfPresent(layout, forKey: .layout)
     }
 
     /// The inputs its shards hold: those of the dataset's layout modalities; for a dataset
@@ -112,6 +117,14 @@ public struct PipelineConfig: Codable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PipelineError(path: path, code: "missing", reason: "cannot read the config file")
         }
+        return try load(data: data, path: path, over: base)
+    }
+
+    /// Reads configuration JSON (from `path`, for errors) over `base`, as `load(path:dataset:)`
+    /// does for a file.
+    public static func load(data: Data, path: String,
+                            over base: PipelineConfig) throws -> PipelineConfig {
+        let dataset = base.dataset
         guard let user = try? JSONDecoder().decode(JSONValue.self, from: data),
               case .object(var members) = user else {
             throw PipelineError(path: path, code: "config", reason: "not a JSON object")
