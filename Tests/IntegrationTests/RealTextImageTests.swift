@@ -125,6 +125,34 @@ final class RealTextImageTests: XCTestCase {
         XCTAssertEqual(compared, expected.twitter15.rows.count)
     }
 
+    func testAnEditedCaptionRebuildsOnlyItsShard() throws {
+        let source = try locate().root + "/sarcasm"
+        let root = scratch + "/sarcasm"
+        try FileManager.default.copyItem(atPath: source, toPath: root)
+        guard let config = PipelineConfig.builtIn("sarcasm") else { return XCTFail("no config") }
+        var options = PrepOptions(dataset: "sarcasm", root: root, config: config)
+        options.cacheRoot = scratch + "/cache"
+        options.quiet = true
+        options.vocabulary = vocabulary
+        let first = try PrepRunner.run(options)
+        XCTAssertEqual(first.shardsWritten, 3)
+
+        // One changed caption of the valid split (ids, labels and pictures unchanged) must
+        // rebuild that split's shard alone.
+        let table = root + "/annotations/valid_data.tsv"
+        var lines = try String(contentsOfFile: table, encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var fields = lines[1].split(separator: "\t", omittingEmptySubsequences: false)
+            .map(String.init)
+        fields[1] += " edited"
+        lines[1] = fields.joined(separator: "\t")
+        try lines.joined(separator: "\n").write(toFile: table, atomically: true, encoding: .utf8)
+        let second = try PrepRunner.run(options)
+        XCTAssertEqual(second.configKey, first.configKey)
+        XCTAssertEqual(second.shardsWritten, 1)
+        XCTAssertEqual(second.shardsReused, 2)
+    }
+
     // MARK: - The check of one dataset
 
     private func check(dataset: String, layout: Expected.Layout, folder: String? = nil) throws {
