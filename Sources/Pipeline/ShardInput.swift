@@ -19,15 +19,4 @@ public enum ShardInput: String, CaseIterable, Sendable {
 
     /// The modality name a dataset's metrics use for this input (`frames` → `visual`).
     public var modality: String { self == .frames ? "visual" : rawValue }
-
-    /// The `Sample.sources` keys that can feed this input (empty for text, which comes from
-    /// `Sample.texts["text"]`).
-    public var sourceKeys: [String] {
-        switch self {
-        case .audio: return ["audio"]
-        case .frames: return ["frames", "video"]
-        case .image: return ["image"]
-        case .text: return []
-        }
-    }
 }
