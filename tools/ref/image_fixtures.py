@@ -9,7 +9,7 @@ tools/fetch_media.sh into tools/.media/skimage/skimage/data):
   shot (the upright picture turned by the inverse of K's transform) with the Orientation tag K,
   JPEG quality 95, 4:2:0 (orient-5-444.jpg: the same with 4:4:4 chroma, orient-6-422.jpg
   orientation 6 with 4:2:2 chroma);
-- first-frame.gif: skimage's no_time_for_that_tiny.gif (14×25, 24 frames), unchanged;
+- first-frame.gif: that crop as a 2-frame animated GIF (64-colour palettes; frame 2 mirrored);
 - lossless.webp / lossy.webp: a 40×24 crop of astronaut.png, WebP lossless / quality 90;
 - NAME.rgb: what Pillow gives for NAME (Image.open, ImageOps.exif_transpose, first frame,
   convert("RGB")): height·width·3 bytes, row-major RGB, at the upright size;
@@ -18,7 +18,6 @@ Tools: Python 3.11, Pillow (its version is recorded), numpy not needed.
 """
 import json
 import os
-import shutil
 import sys
 
 import PIL
@@ -67,8 +66,11 @@ def main():
         jpeg_with_orientation(upright, k, f"orient-{k}.jpg", 2)
     jpeg_with_orientation(upright, 5, "orient-5-444.jpg", 0)
     jpeg_with_orientation(upright, 6, "orient-6-422.jpg", 1)
-    shutil.copyfile(os.path.join(data, "no_time_for_that_tiny.gif"),
-                    os.path.join(OUT, "first-frame.gif"))
+    # Two palette frames (the crop, then it mirrored): the reader must give the first.
+    first = upright.quantize(colors=64)
+    second = upright.transpose(Image.Transpose.FLIP_LEFT_RIGHT).quantize(colors=64)
+    first.save(os.path.join(OUT, "first-frame.gif"), save_all=True, append_images=[second],
+               duration=100, loop=0)
     with Image.open(os.path.join(data, "astronaut.png")) as astronaut:
         face = astronaut.convert("RGB").crop((160, 40, 360, 160)).resize((40, 24), Image.BOX)
     face.save(os.path.join(OUT, "lossless.webp"), "WEBP", lossless=True)
