@@ -81,7 +81,12 @@ public final class TextEncoder {
     }
 
     /// Replaces every parameter with the tensor of the same HuggingFace name in the
-    /// safetensors file at `path` (tried as is, then under `bert.`); shapes must match.
+    /// safetensors file at `path` (tried as is, then under `bert.`); shapes must match, and
+    /// nothing changes on an error. Tensors the encoder does not use are ignored.
+    // LIMITATION: only `model.safetensors` is read (not `pytorch_model.bin` pickles, nor
+    // sharded `model-0000x-of-0000y` files), and the old TensorFlow-converted names
+    // `LayerNorm.gamma/beta` are not mapped — neither occurs in the checkpoints used here, and
+    // unpickling needs a Python-object reader of its own.
     public func load(safetensors path: String) throws(WeightsError) {
         let file = try SafetensorsFile(path: path)
         var values: [[Float]] = []
