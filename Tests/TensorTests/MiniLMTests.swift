@@ -70,8 +70,8 @@ final class MiniLMTests: XCTestCase {
     }
 
     /// Seconds of one forward of 8 sequences × 64 tokens (median of 3, after a warm-up), on
-    /// one and on two threads; printed for the report, bounded loosely (10 s) only so that a
-    /// pathological slowdown fails.
+    /// one and on two threads, and of one training forward + backward; printed for the report,
+    /// bounded loosely (10 s, 30 s) only so that a pathological slowdown fails.
     func testForwardTimingOnBatch8By64() throws {
         let encoder = try TextEncoder(checkpoint: try modelFolder())
         var generator = SeededGenerator(seed: 4)
@@ -93,5 +93,14 @@ final class MiniLMTests: XCTestCase {
             print("MiniLM forward 8×64: \(median) s on \(threads) thread(s)")
             XCTAssertLessThan(median, 10)
         }
+
+        let start = DispatchTime.now().uptimeNanoseconds
+        let features = try encoder.forward(tokens: tokens, mask: mask, batch: 8, length: 64,
+                                           training: true)
+        encoder.backward(Tensor(shape: features.shape,
+                                data: [Float](repeating: 0.01, count: features.count)))
+        let step = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print("MiniLM forward + backward 8×64 (training, dropout 0.1): \(step) s on 2 threads")
+        XCTAssertLessThan(step, 30)
     }
 }

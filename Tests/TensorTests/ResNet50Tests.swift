@@ -6,9 +6,10 @@ import XCTest
 /// num_batches_tracked, an fc to ignore) against the PyTorch features of
 /// tools/ref/resnet50_fixtures.py, width 1/16.
 ///
-/// Tolerance 1e-4·max|ref|: the eval features are float32 sums of ≤ 300 terms per layer
-/// (PyTorch's own float32 error 4e-7); in train mode the batch statistics of layer4 come from
-/// only 8 values per channel, which amplifies rounding (PyTorch's own float32 error 2.7e-5).
+/// Tolerance 1e-4·max|ref|: the eval features and gradients are float32 sums of ≤ 300 terms
+/// per layer (PyTorch's own float32 errors ≤ 3e-6); in train mode the batch statistics of
+/// layer4 come from only 8 values per channel, which amplifies rounding (PyTorch's own float32
+/// error 2.7e-5).
 final class ResNet50Tests: XCTestCase {
     let tolerance = 1e-4
 
@@ -16,7 +17,8 @@ final class ResNet50Tests: XCTestCase {
         Bundle.module.resourceURL!.appendingPathComponent("Fixtures/resnet50.safetensors").path
     }
 
-    func testFeaturesMatchTorchInEvalAndTrainMode() throws {
+    /// Eval features and every parameter gradient of sum(features·dy), then train features.
+    func testFeaturesAndGradientsMatchTorch() throws {
         let fixture = try Fixture("resnet50")
         let encoder = try ResNet50(weights: weightsPath, width: 1 / 16, modality: 1)
         XCTAssertEqual(encoder.stageWidths, [4, 8, 16, 32])
@@ -24,9 +26,18 @@ final class ResNet50Tests: XCTestCase {
 
         let evalError = assertClose(encoder.forward(fixture.tensor("x"), training: false),
                                     fixture.tensor("eval"), tolerance: tolerance, "eval")
+        encoder.backward(fixture.tensor("dy"))
+        var gradientError = 0.0
+        for parameter in encoder.parameters {
+            let key = "grad." + parameter.name.dropFirst("image.".count)
+            gradientError = max(gradientError, assertClose(
+                Tensor(shape: parameter.shape, data: parameter.grad), fixture.tensor(key),
+                tolerance: tolerance, key))
+        }
         let trainError = assertClose(encoder.forward(fixture.tensor("x"), training: true),
                                      fixture.tensor("train"), tolerance: tolerance, "train")
-        print("ResNet-50 scaled errors: eval \(evalError), train \(trainError)")
+        print("ResNet-50 scaled errors: eval \(evalError), train \(trainError), "
+              + "gradients ≤ \(gradientError)")
     }
 
     /// Full width: torchvision's shapes (25 557 032 parameters with fc; 23 508 032 without),

@@ -10,7 +10,9 @@ exist"). Random weights (convolutions Kaiming-normal fan-out, BN affine and runn
 away from 1/0, a 10-class fc that the encoder must ignore) are rounded to float16 and saved as
 F16, with num_batches_tracked as I64, as torch's state_dict holds it. Outputs: the pooled
 features of two 64x64 images in eval mode (running statistics) and in train mode (batch
-statistics), float64 references from the float16-exact weights.
+statistics), and every parameter gradient of sum(eval features * dy) (eval mode: with batch
+statistics of 8 values per channel in layer4, even PyTorch's own float32 gradients are 3.5e-4
+off float64), float64 references from the float16-exact weights.
 
 Pins: Python 3.11, torch 2.13.0+cpu, safetensors==0.8.0 (installed with transformers==5.25.0).
     tools/.venv/bin/python tools/ref/resnet50_fixtures.py
@@ -100,20 +102,27 @@ def main():
 
     group = Group("resnet50", "ResNet-50 (torchvision structure and names) at width 1/16 "
                   "with the F16 weights of resnet50.safetensors: pooled features of two 64x64 "
-                  "images, eval (running statistics) and train (batch statistics) mode")
+                  "images, eval (running statistics) and train (batch statistics) mode, and "
+                  "the parameter gradients of sum(eval features * dy)")
     group.meta["safetensors_version"] = safetensors.__version__
     group.meta["scalars"]["width"] = 1 / 16
     images = torch.randn(2, 3, 64, 64)
+    dy = torch.randn(2, 128)
     group.add("x", images)
+    group.add("dy", dy)
     outputs = {}
     for dtype in (torch.float64, torch.float32):
         copy = ResNet50(1 / 16, 10)
         copy.load_state_dict(model.state_dict())
         copy = copy.to(dtype)
+        evaluated = copy.eval().features(images.to(dtype))
+        (evaluated * dy.to(dtype)).sum().backward()
         with torch.no_grad():
-            outputs[dtype] = {"eval": copy.eval().features(images.to(dtype)),
-                              "train": copy.train().features(images.to(dtype))}
-    for key in ("eval", "train"):
+            outputs[dtype] = {"eval": evaluated, "train": copy.train().features(images.to(dtype))}
+        for name, parameter in copy.named_parameters():
+            if not name.startswith("fc."):
+                outputs[dtype]["grad." + name] = parameter.grad
+    for key in outputs[torch.float64]:
         group.add_checked(key, outputs[torch.float64][key], outputs[torch.float32][key])
     group.write()
 
