@@ -131,6 +131,12 @@ enum PrepCommand {
             Output.error("rejected: \(codes); each is listed with its path and reason in "
                          + "\(summary.cacheFolder)/manifest.json")
         }
+        if !summary.warningsByCode.isEmpty {
+            let codes = summary.warningsByCode.sorted { $0.key < $1.key }
+                .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            Output.error("prepared with warnings: \(codes); each is listed with its path and "
+                         + "reason under warnings in \(summary.cacheFolder)/manifest.json")
+        }
         if let part = summary.part {
             Output.error("part \(part) done; once every part is done, run "
                          + "`amss cache merge \(summary.cacheFolder)`")
