@@ -68,7 +68,6 @@ enum PrepCommand {
                                  + "layout file's `pipeline` section")
             }
             let loaded = try FolderPipeline.load(path: path)
-            try FolderPipeline.checkStages(loaded.layout.file)
             (layout, config) = (loaded.layout, loaded.config)
         } else if Layouts.named(dataset) == nil {
             throw UsageError("unknown dataset '\(dataset)'; known: "
