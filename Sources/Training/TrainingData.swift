@@ -15,6 +15,8 @@ public struct TrainingData {
     public var valid: ClipSource?
     /// The test split.
     public var test: ClipSource
+    /// How the valid split was made when it was not the cache's own (e.g. carved from train).
+    public var validNote: String?
 
     /// Makes training data from sources.
     ///
