@@ -41,6 +41,8 @@ public final class Trainer {
                                 + "per clip and threads must be positive and the run folder "
                                 + "named")
         }
+        var data = data
+        try data.carveValidation(options)
         self.options = options
         self.plan = plan
         self.data = data

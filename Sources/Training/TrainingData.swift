@@ -55,6 +55,25 @@ public struct TrainingData {
         self.test = test
     }
 
+    /// Opens a cache folder as `init(cacheFolder:)` does and, when it has no valid split and
+    /// `options.validFromTrain` is set, carves one from train (`ValidationCarver`).
+    ///
+    /// - Throws: what `init(cacheFolder:)` and `ValidationCarver.carve` throw.
+    public init(cacheFolder: String, options: TrainOptions) throws {
+        try self.init(cacheFolder: cacheFolder)
+        try carveValidation(options)
+    }
+
+    /// Carves a valid split from train when there is none and the options ask for one.
+    public mutating func carveValidation(_ options: TrainOptions) throws {
+        guard valid == nil, let fraction = options.validFromTrain else { return }
+        let parts = try ValidationCarver.carve(train, fraction: fraction,
+                                               groupBy: options.groupBy, seed: options.seed)
+        train = parts.train
+        valid = parts.valid
+        validNote = parts.note
+    }
+
     /// Opens the train, valid (if listed) and test splits of a cache folder.
     ///
     /// A valid split listed without samples counts as absent (the test split then selects the
