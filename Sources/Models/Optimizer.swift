@@ -37,7 +37,8 @@ enum OptimizerState {
     }
 
     /// Buffers of `kind` taken from `state` where the name and length match a parameter.
-    static func restore(_ kind: String, from state: [String: [Float]], into buffers: inout [[Float]],
+    static func restore(_ kind: String, from state: [String: [Float]],
+                        into buffers: inout [[Float]],
                         _ parameters: [Parameter]) {
         for (index, parameter) in parameters.enumerated() {
             if let value = state["\(kind).\(parameter.name)"], value.count == parameter.count {

@@ -19,7 +19,8 @@ import Tensor
 /// from the start of the value section). Names are the model's parameter names
 /// (`audio.layer1.0.conv1.weight`, `fusion.weight`, …) and buffer names
 /// (`audio.bn1.running_mean`, …); optimizer state tensors are `optimizer.<kind>.<parameter>`
-/// (`optimizer.momentum.fusion.weight`, `optimizer.exp_avg.…`, `optimizer.steps`). In Python: read 20 bytes, `json.loads` the header, then
+/// (`optimizer.momentum.fusion.weight`, `optimizer.exp_avg.…`, `optimizer.steps`). In Python:
+/// read 20 bytes, `json.loads` the header, then
 /// `numpy.frombuffer(rest, "<f4")`.
 public struct Checkpoint {
     /// The file's first eight bytes.

@@ -62,7 +62,9 @@ public enum RunReport {
             let options = run.configuration.options
             let values = [best?.testAcc, best?.testF1, best?.testMAP, best?.testAUC,
                           best?.testAccAudio, best?.testAccVisual]
-            for (index, value) in values.enumerated() { if let value { columns[index].append(value) } }
+            for (index, value) in values.enumerated() {
+                if let value { columns[index].append(value) }
+            }
             let cells = [HTML.escape(run.name), HTML.escape(options.method), "\(options.seed)",
                          "\(run.history.count)", best.map { "\($0.epoch)" } ?? "-",
                          run.configuration.selectionSplit]

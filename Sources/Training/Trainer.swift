@@ -9,8 +9,9 @@ import Rebalance
 /// (OGM, OGM-GE), SGD update. After every epoch the test split (and the validation split when
 /// there is one) is evaluated, one line of metrics goes to `metrics.jsonl` and `metrics.tsv`
 /// and to the callback, the best epoch on the selection split is saved to `best.ckpt` and the
-/// whole training state to `last.ckpt`, from which `run(resume: true)` continues. The selection split is the
-/// validation split when one exists, except under `compat`, where it is the test split as in the
+/// whole training state to `last.ckpt`, from which `run(resume: true)` continues. The
+/// selection split is the validation split when one exists (the cache's, or one carved from
+/// train by `--valid-from-train`), except under `compat`, where it is the test split as in the
 /// reference.
 public final class Trainer {
     /// The run's options.
@@ -152,10 +153,10 @@ public final class Trainer {
                             best: Best? = nil) -> Checkpoint {
         var state: Checkpoint.TrainingState?
         if let step, let best {
-            state = Checkpoint.TrainingState(
-                maskerGenerator: step.masker.map { Checkpoint.TrainingState.words(of: $0.generator) },
-                noiseGenerator: Checkpoint.TrainingState.words(of: step.noise), bestEpoch: best.epoch,
-                bestSelectionAccuracy: best.selection, bestTestAccuracy: best.test)
+            typealias State = Checkpoint.TrainingState
+            state = State(maskerGenerator: step.masker.map { State.words(of: $0.generator) },
+                          noiseGenerator: State.words(of: step.noise), bestEpoch: best.epoch,
+                          bestSelectionAccuracy: best.selection, bestTestAccuracy: best.test)
         }
         return Checkpoint(model: model, epoch: epoch, selectionSplit: selectionSplit,
                           selectionAccuracy: selection, classes: data.classes,

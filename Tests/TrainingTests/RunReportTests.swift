@@ -109,7 +109,8 @@ final class RunReportTests: XCTestCase {
             XCTAssertEqual(try line("rho_audio").y, steps)
             XCTAssertEqual(try line("rho_audio").x, (1...12).map(Double.init))
             XCTAssertEqual(try line("rho_audio").points, 12)
-            XCTAssertEqual(try line("rho_visual").y, run.history.flatMap { $0.rhoVisualSteps ?? [] })
+            XCTAssertEqual(try line("rho_visual").y,
+                           run.history.flatMap { $0.rhoVisualSteps ?? [] })
             if index == 1 {
                 XCTAssertEqual(try line("valid_acc").y, run.history.compactMap(\.validAcc))
             } else {
