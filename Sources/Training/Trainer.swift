@@ -168,6 +168,11 @@ public final class Trainer {
     private func restore(step: TrainingStep,
                          folder: RunFolder) throws -> (Best, [EpochMetrics]) {
         let path = folder.lastCheckpointPath
+        guard FileManager.default.fileExists(atPath: path) else {
+            // Stopped before the first epoch's checkpoint: start again from epoch 1.
+            try folder.rewriteMetrics([])
+            return (Best(epoch: 0, selection: 0, test: 0), [])
+        }
         let saved = try Checkpoint.read(from: path)
         guard let state = saved.header.training else {
             throw TrainingError(path: path, reason: "holds no training state to resume from")

@@ -91,6 +91,19 @@ final class ResumeTests: XCTestCase {
         XCTAssertNotEqual(runs[0], runs[2])
     }
 
+    /// A run stopped before its first checkpoint starts over on resume and still matches.
+    func testResumeWithoutCheckpointStartsOver() throws {
+        let data = try SyntheticClips.data()
+        let whole = options("over-whole", method: "amss")
+        _ = try Trainer(data: data, options: whole).run { _ in }
+        let cut = options("over-cut", method: "amss")
+        XCTAssertThrowsError(try Trainer(data: data, options: cut).run { _ in throw Killed() })
+        try FileManager.default.removeItem(atPath: cut.out + "/last.ckpt")
+        _ = try Trainer(data: data, options: cut).run(resume: true) { _ in }
+        XCTAssertEqual(try lines(whole.out, "metrics.jsonl").map(untimed),
+                       try lines(cut.out, "metrics.jsonl").map(untimed))
+    }
+
     /// Resuming refuses a checkpoint of other options and a folder that is not a run.
     func testResumeRefusesMismatchedRuns() throws {
         let data = try SyntheticClips.data()
