@@ -126,7 +126,9 @@ public final class TrainingStep {
         }
         timings.keepRatios = lap()
 
+        let lossStarted = LayerProfile.start()
         let (loss, gradient) = CrossEntropy.forward(logits: output.logits, labels: batch.labels)
+        LayerProfile.stop("cross_entropy", lossStarted)
         model.backward(gradLogits: gradient)
         timings.backward = lap()
 
@@ -154,8 +156,10 @@ public final class TrainingStep {
         }
         timings.modulation = lap()
 
+        let updateStarted = LayerProfile.start()
         if let clipNorm { GradientClipping.clip(model.parameters, maxNorm: clipNorm) }
         optimizer.step()
+        LayerProfile.stop("optimizer", updateStarted)
         timings.update = lap()
 
         return Result(loss: Double(loss),
