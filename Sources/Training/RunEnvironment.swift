@@ -25,6 +25,14 @@ public struct RunEnvironment: Codable, Equatable, Sendable {
         self.libraries = libraries
     }
 
+    /// Encodes every key, an unknown git revision as `null`.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(toolVersion, forKey: .toolVersion)
+        try container.encode(gitRevision, forKey: .gitRevision)
+        try container.encode(libraries, forKey: .libraries)
+    }
+
     /// The libraries this target links: HDF5 (H5get_libversion) and OpenBLAS
     /// (openblas_get_config, whose first words name the version).
     public static var trainingLibraries: [String: String] {

@@ -95,7 +95,7 @@ public final class Trainer {
         }
 
         let trainStream = stream(data.train, training: true)
-        for epoch in (history.count + 1)..<(options.epochs + 1) {
+        for epoch in stride(from: history.count + 1, through: options.epochs, by: 1) {
             let started = Date()
             let rate = options.learningRate(atEpoch: epoch)
             step.optimizer.learningRate = Float(rate)
