@@ -21,13 +21,7 @@ public struct CremaLayout: DatasetLayout {
 
     public func scan(root: String) -> LayoutScan {
         var findings: [Finding] = []
-        guard let base = DatasetRoot(path: root) else {
-            var isFolder: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: root, isDirectory: &isFolder)
-            findings.append(Finding(path: root, id: "", code: exists ? "not-a-folder" : "missing",
-                                    severity: .error, message: exists
-                                        ? "the dataset root is a file, not a folder"
-                                        : "the dataset root does not exist"))
+        guard let base = DatasetRoot.open(root, findings: &findings) else {
             return LayoutScan(samples: [], findings: findings, classes: CremaClipName.emotions)
         }
 
@@ -69,31 +63,7 @@ public struct CremaLayout: DatasetLayout {
     /// Reads one annotation file; nil (with a finding when required) if it cannot be used.
     private func readAnnotations(_ relative: String, in root: DatasetRoot, required: Bool,
                                  findings: inout [Finding]) -> AnnotationFile? {
-        switch root.resolve(relative) {
-        case .missing:
-            if required {
-                findings.append(Finding(path: relative, id: "", code: "missing", severity: .error,
-                                        message: "the split's annotation file does not exist"))
-            }
-            return nil
-        case .outside(let target):
-            findings.append(Finding(path: relative, id: "", code: "outside-root",
-                                    severity: .error, message: "resolves outside the dataset "
-                                        + "root (to \(Finding.escaped(target))); not opened"))
-            return nil
-        case .inside(let path):
-            let size = MediaSniffer.fileSize(path: path) ?? 0
-            switch MediaSniffer.readBytes(path: path, offset: 0, length: size) {
-            case .success(let bytes):
-                return AnnotationFile(data: Data(bytes))
-            case .failure(.notAFile(let what)):
-                findings.append(Finding(path: relative, id: "", code: "unreadable",
-                                        severity: .error, message: "\(what), not a file"))
-            case .failure(.unreadable(let reason)):
-                findings.append(Finding(path: relative, id: "", code: "unreadable",
-                                        severity: .error, message: "cannot read it: \(reason)"))
-            }
-            return nil
-        }
+        root.readAnnotation(relative, required: required, findings: &findings)
+            .map { AnnotationFile(data: $0) }
     }
 }

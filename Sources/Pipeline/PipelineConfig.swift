@@ -16,11 +16,14 @@ public struct PipelineConfig: Codable, Equatable {
     public var shardSize: Int
     /// Deflate level of the shards' datasets, 0 for none.
     public var deflate: Int
+    /// The layout file of a dataset described by one (`amss prep folder --layout`), as
+    /// canonical JSON, so that a changed layout gives a new config key; nil otherwise.
+    public var layout: JSONValue?
 
     enum CodingKeys: String, CodingKey {
         case dataset, audio, frames
         case shardSize = "shard_size"
-        case deflate
+        case deflate, layout
     }
 
     /// Makes a configuration.
@@ -41,6 +44,7 @@ public struct PipelineConfig: Codable, Equatable {
             ?? FrameConfig()
         shardSize = try container.decodeIfPresent(Int.self, forKey: .shardSize) ?? 64
         deflate = try container.decodeIfPresent(Int.self, forKey: .deflate) ?? 0
+        layout = try container.decodeIfPresent(JSONValue.self, forKey: .layout)
     }
 
     /// The built-in configuration of `dataset` (what `pipelines/<dataset>.json` holds).
@@ -70,6 +74,14 @@ public struct PipelineConfig: Codable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PipelineError(path: path, code: "missing", reason: "cannot read the config file")
         }
+        return try load(data: data, path: path, over: base)
+    }
+
+    /// Reads configuration JSON (from `path`, for errors) over `base`, as `load(path:dataset:)`
+    /// does for a file.
+    public static func load(data: Data, path: String,
+                            over base: PipelineConfig) throws -> PipelineConfig {
+        let dataset = base.dataset
         guard let user = try? JSONDecoder().decode(JSONValue.self, from: data),
               case .object(var members) = user else {
             throw PipelineError(path: path, code: "config", reason: "not a JSON object")

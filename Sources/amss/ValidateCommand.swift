@@ -4,11 +4,13 @@ import Pipeline
 /// `amss validate <dataset> <root> [--json]`: every problem of a dataset folder.
 enum ValidateCommand {
     static let help = """
-        usage: amss validate <dataset> <root> [--json]
+        usage: amss validate <dataset> <root> [--layout FILE] [--json]
 
         Checks a dataset folder without decoding media and prints every problem with its path,
         the sample id, a code and the reason. Errors exit 1; warnings alone exit 0.
         Datasets: \(Layouts.names.joined(separator: ", ")).
+          --layout FILE   the layout file of `folder` (see the README); a mistake in it is one
+                          finding (code `layout`) naming the file and the JSON key path
           --json   one JSON object on stdout: {dataset, root, samples, errors, warnings, findings}
         """
 
@@ -23,26 +25,57 @@ enum ValidateCommand {
     }
 
     static func run(_ words: [String]) throws -> Int32 {
-        let arguments = try Arguments(words, valued: [], allowedFlags: ["json", "help"])
+        let arguments = try Arguments(words, valued: ["layout"], allowedFlags: ["json", "help"])
         if arguments.flag("help") { Output.line(help); return 0 }
         guard arguments.positional.count == 2 else {
             throw UsageError("validate needs <dataset> <root>\n\n\(help)")
         }
         let (dataset, root) = (arguments.positional[0], arguments.positional[1])
+        let json = arguments.flag("json")
+        let layout: DatasetLayout
+        do {
+            layout = try chooseLayout(dataset, layoutFile: arguments.options["layout"])
+        } catch let error as FolderLayoutError {
+            try report(dataset: dataset, root: root, samples: 0, findings: [error.finding],
+                       json: json)
+            return 1
+        }
+
+        let scan = layout.scan(root: root)
+        return try report(dataset: layout.name, root: root, samples: scan.samples.count,
+                          findings: scan.findings, json: json)
+    }
+
+    /// The built-in layout called `dataset`, or the layout file's for `folder`.
+    static func chooseLayout(_ dataset: String, layoutFile: String?) throws -> DatasetLayout {
+        if dataset == "folder" {
+            guard let layoutFile else {
+                throw UsageError("`folder` needs --layout <layout.json>")
+            }
+            return try FolderPipeline.load(path: layoutFile).layout
+        }
+        guard layoutFile == nil else {
+            throw UsageError("--layout is for `folder`; \(dataset) has a built-in layout")
+        }
         guard let layout = Layouts.named(dataset) else {
             throw UsageError("unknown dataset '\(dataset)'; known: "
                              + Layouts.names.joined(separator: ", "))
         }
+        return layout
+    }
 
-        let scan = layout.scan(root: root)
-        let errors = scan.findings.filter { $0.severity == .error }.count
-        let warnings = scan.findings.count - errors
-        if arguments.flag("json") {
-            try Output.json(Report(dataset: layout.name, root: root, samples: scan.samples.count,
-                                   errors: errors, warnings: warnings, findings: scan.findings))
+    /// Prints the findings and the summary (or the `--json` report); 1 when any is an error.
+    @discardableResult
+    private static func report(dataset: String, root: String, samples: Int,
+                               findings: [Finding], json: Bool) throws -> Int32 {
+        let errors = findings.filter { $0.severity == .error }.count
+        let warnings = findings.count - errors
+        if json {
+            try Output.json(Report(dataset: dataset, root: root, samples: samples,
+                                   errors: errors, warnings: warnings, findings: findings))
         } else {
-            for finding in scan.findings { Output.line(finding.line) }
-            Output.line("\(layout.name) at \(Finding.escaped(root)): \(scan.samples.count) usable "
+            for finding in findings { Output.line(finding.line) }
+            Output.line("\(dataset) at \(Finding.escaped(root)): \(samples) usable "
                         + "samples, \(errors) errors, \(warnings) warnings")
         }
         return errors > 0 ? 1 : 0
