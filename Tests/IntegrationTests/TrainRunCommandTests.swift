@@ -62,8 +62,8 @@ final class TrainRunCommandTests: XCTestCase {
         ["--epochs", "3", "--width", "0.125", "--threads", "1", "--batch-size", "16"]
     }
 
-    /// SIGKILL once epoch 1's checkpoint exists (during epoch 2 or 3), then `--resume`: metrics.jsonl and
-    /// metrics.tsv equal an uninterrupted run's but for the timing.
+    /// SIGKILL once epoch 1's checkpoint exists (during epoch 2 or 3), then `--resume`:
+    /// metrics.jsonl and metrics.tsv equal an uninterrupted run's but for the timing.
     func testKilledRunResumesToTheSameMetrics() throws {
         let cache = try cache()
         let whole = Self.root + "/whole", cut = Self.root + "/cut"
