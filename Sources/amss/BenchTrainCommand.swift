@@ -7,7 +7,8 @@ enum BenchTrainCommand {
         usage: amss bench train [--method amss|amss+|...] [--widths 1,0.25 | --width W]
                                 [--batch-size B | --batch B] [--steps N] [--warmup N]
                                 [--threads N] [--sampler S] [--importance I] [--unbiased D]
-                                [--seed S] [--profile] [--torch [--python SCRIPT]] [--json]
+                                [--seed S] [--profile] [--torch [--python SCRIPT]]
+                                [--loader CACHE] [--json]
 
         Times training steps of the audio–visual model on a synthetic batch of CREMA-D-shaped
         clips (spectrograms 257×188, frames 224×224, 6 classes), phase by phase, inside the
@@ -23,6 +24,9 @@ enum BenchTrainCommand {
           --torch         also time the same step in PyTorch (tools/bench/train.py, same
                           width, batch, threads and steps; with --profile, its per-operator
                           profile grouped by layer kind) and print the ratio ours / PyTorch
+          --loader CACHE  also the clips/s ShardStream delivers from CACHE's train split (same
+                          batch size, augmentation on), beside the trainer's consumption
+                          (batch / train_step_s of the first width)
           --json          one JSON object with every measurement on stdout; `train_step_s` is
                           the first width's seconds per training step
         """
@@ -59,10 +63,14 @@ enum BenchTrainCommand {
     struct Report: Encodable {
         let trainStepSeconds: Double
         let rows: [Row]
+        let loaderSamplesPerSecond: Double?
+        let trainerSamplesPerSecond: Double
 
         enum CodingKeys: String, CodingKey {
             case rows
             case trainStepSeconds = "train_step_s"
+            case loaderSamplesPerSecond = "loader_samples_s"
+            case trainerSamplesPerSecond = "trainer_samples_s"
         }
     }
 
@@ -70,7 +78,7 @@ enum BenchTrainCommand {
         let arguments = try Arguments(
             words, valued: ["method", "widths", "batch-size", "steps", "warmup", "threads",
                             "sampler", "importance", "unbiased", "seed", "width", "batch",
-                            "python"],
+                            "python", "loader"],
             allowedFlags: ["help", "json", "profile", "torch"])
         if arguments.flag("help") { Output.line(help); return 0 }
         guard arguments.positional.isEmpty else {
@@ -139,8 +147,23 @@ enum BenchTrainCommand {
         }
 
         let met = rows.allSatisfy { $0.maskFraction <= 0.03 }
+        let batch = try arguments.integer(
+            arguments.options["batch"] != nil ? "batch" : "batch-size", default: 16,
+            in: 1...4096)
+        let step = rows.first?.stepSeconds ?? 0
+        let consumption = step > 0 ? Double(batch) / step : 0
+        let loader = try arguments.options["loader"].map {
+            try LoaderBenchmark.samplesPerSecond(cacheFolder: $0, batchSize: batch)
+        }
+        if let loader, !json {
+            Output.line(String(format: "loader %.1f clips/s, trainer consumes %.2f clips/s "
+                               + "(%.0f× headroom)", loader, consumption,
+                               consumption > 0 ? loader / consumption : .nan))
+        }
         if json {
-            try Output.json(Report(trainStepSeconds: rows.first?.stepSeconds ?? 0, rows: rows))
+            try Output.json(Report(trainStepSeconds: step, rows: rows,
+                                   loaderSamplesPerSecond: loader,
+                                   trainerSamplesPerSecond: consumption))
         } else {
             Output.line("mask step ≤ 3 % of the step at every width: " + (met ? "yes" : "no"))
         }
