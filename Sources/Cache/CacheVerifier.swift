@@ -65,7 +65,10 @@ public enum CacheVerifier {
             let reason = relative.hasSuffix(".tmp")
                 ? "a temporary file of a running or killed writer (a rerun of prep or "
                     + "`amss cache gc` removes it)"
-                : "a file the manifest does not list (`amss cache gc` removes stale shards)"
+                : CacheFiles.isShardName(relative)
+                    ? "a shard the manifest does not list (`amss cache gc` removes it)"
+                    : "a file the manifest does not list (not named like a shard, so "
+                        + "`amss cache gc` leaves it; remove it by hand if it is not yours)"
             problems.append(CacheProblem(path: path, code: "extra", reason: reason))
         }
         return Report(cacheFolder: cacheFolder, shards: entries.count,

@@ -21,8 +21,8 @@ struct CremaSampleChecker {
 
         guard DatasetRoot.isPlainFileName(id) else {
             findings.append(error(rowPath, id, "unsafe-id", "the clip id is not a plain file name"
-                                  + " (empty, `.`/`..`, or contains `/`, `\\` or a control "
-                                  + "character); no file is opened for it"))
+                                  + " (empty, `.`/`..`, or has a slash, a backslash or a "
+                                  + "control character); no file is opened for it"))
             return nil
         }
         if let first = seen[id] {

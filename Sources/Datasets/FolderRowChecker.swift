@@ -40,8 +40,8 @@ struct FolderRowChecker {
         // the subfolder into the pattern instead (`wav/{label}/{id}.wav`).
         guard DatasetRoot.isPlainFileName(id) else {
             findings.append(error(rowPath, id, "unsafe-id", "the id is not a plain file name "
-                                  + "(empty, `.`/`..`, or contains `/`, `\\` or a control "
-                                  + "character); no file is opened for it"))
+                                  + "(empty, `.`/`..`, or has a slash, a backslash or a "
+                                  + "control character); no file is opened for it"))
             return
         }
         if let first = seen[id] {

@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 import Text
 
 /// `amss bench tokenize`: `amss tokenize` against HF `tokenizers` and the pure-Python tokenizer.
@@ -101,7 +102,8 @@ enum BenchTokenizeCommand {
         var data = Data()
         for path in paths {
             guard let contents = FileManager.default.contents(atPath: path) else {
-                throw UsageError("cannot read corpus file \(path)")
+                throw PipelineError(path: path, code: "unreadable",
+                                    reason: "cannot read the corpus file")
             }
             data.append(contents)
             if let last = contents.last, last != 0x0A { data.append(0x0A) }
@@ -134,15 +136,17 @@ enum BenchTokenizeCommand {
         let started = DispatchTime.now().uptimeNanoseconds
         let spawned = posix_spawn(&child, program, &actions, nil, argv, environ)
         guard spawned == 0 else {
-            throw UsageError("cannot start \(program): " + String(cString: strerror(spawned)))
+            throw PipelineError(path: program, code: "bench",
+                                reason: "cannot start: " + String(cString: strerror(spawned)))
         }
         var status: Int32 = 0
         var usage = rusage()
         while wait4(child, &status, 0, &usage) < 0, errno == EINTR {}
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         guard status == 0 else {
-            throw UsageError("`\(program) \(arguments.joined(separator: " "))` failed "
-                             + "(wait status \(status))")
+            throw PipelineError(path: program, code: "bench", reason: "`\(program) "
+                                + "\(arguments.joined(separator: " "))` failed (wait status "
+                                + "\(status))")
         }
         return Timing(wall: seconds, cpu: Timing.seconds(usage.ru_utime)
                       + Timing.seconds(usage.ru_stime))
@@ -164,7 +168,9 @@ enum BenchTokenizeCommand {
             close(input)
             close(output)
         }
-        guard input >= 0, output >= 0 else { throw UsageError("cannot open \(corpus)") }
+        guard input >= 0, output >= 0 else {
+            throw PipelineError(path: corpus, code: "unreadable", reason: "cannot open the corpus")
+        }
         let started = DispatchTime.now().uptimeNanoseconds
         let cpu = Timing.processCPU()
         _ = try lines.run(input: input, output: output, inputName: corpus)
@@ -185,8 +191,10 @@ enum BenchTokenizeCommand {
         process.waitUntilExit()
         guard process.terminationStatus == 0,
               let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw UsageError("`\(python) \(arguments.joined(separator: " "))` failed "
-                             + "(exit \(process.terminationStatus))")
+            throw PipelineError(path: python, code: "bench", reason: "`\(python) "
+                                + "\(arguments.joined(separator: " "))` failed (exit "
+                                + "\(process.terminationStatus)); it needs the pinned "
+                                + "tokenizers and transformers (tools/requirements.txt)")
         }
         return object
     }

@@ -35,8 +35,8 @@ enum DemoCommand {
         Output.line("== 2. amss validate crema \(folder)")
         let scan = CremaLayout().scan(root: folder)
         for finding in scan.findings { Output.line(finding.line) }
-        Output.line("\(scan.samples.count) usable samples, "
-                    + "\(scan.findings.filter { $0.severity == .error }.count) errors")
+        Output.line(Output.count(scan.samples.count, "usable sample") + ", "
+                    + Output.count(scan.findings.filter { $0.severity == .error }.count, "error"))
 
         Output.line("== 3. amss prep crema \(folder) --cache \(cache)")
         guard let config = PipelineConfig.builtIn("crema") else { return 1 }
@@ -47,8 +47,8 @@ enum DemoCommand {
                            + summary.shardsReused, summary.seconds, summary.cacheFolder))
 
         var results: [(String, TrainSummary)] = []
-        for method in ["joint", "amss"] {
-            Output.line("== 4. amss train \(summary.cacheFolder) --method \(method) "
+        for (step, method) in ["joint", "amss"].enumerated() {
+            Output.line("== \(4 + step). amss train \(summary.cacheFolder) --method \(method) "
                         + "--epochs \(epochs) --width \(width)")
             let run = TrainCommand.defaultRunFolder(prefix: "demo-\(method)-")
             var options = TrainOptions(out: run)

@@ -5,6 +5,11 @@ import Pipeline
 
 /// Writing to stdout and stderr, and one-line JSON for `--json`.
 enum Output {
+    /// `1 error`, `2 errors`: a count with its noun, plural unless the count is 1.
+    static func count(_ value: Int, _ noun: String) -> String {
+        "\(value) " + (value == 1 ? noun : noun + "s")
+    }
+
     /// Prints a line to stdout.
     static func line(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))

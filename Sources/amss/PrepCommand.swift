@@ -116,9 +116,11 @@ enum PrepCommand {
     private static func report(_ summary: PrepSummary, json: Bool) {
         let counts = summary.samples.sorted { $0.key < $1.key }
             .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        Output.error(String(format: "prepared %@; %d rejected, %d warnings; %d shards written, "
-                            + "%d reused; %.1f s", counts, summary.rejected, summary.warnings,
-                            summary.shardsWritten, summary.shardsReused, summary.seconds))
+        Output.error("prepared \(counts); \(summary.rejected) rejected, "
+                     + Output.count(summary.warnings, "warning") + "; "
+                     + Output.count(summary.shardsWritten, "shard") + " written, "
+                     + "\(summary.shardsReused) reused; "
+                     + String(format: "%.1f s", summary.seconds))
         if !summary.dropped.isEmpty {
             let drops = summary.dropped.sorted { $0.key < $1.key }
                 .map { "\($0.key) \($0.value)" }.joined(separator: ", ")

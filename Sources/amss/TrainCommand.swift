@@ -48,7 +48,7 @@ enum TrainCommand {
                           the reference's 0…50)
           --ogm-variant V paper (default) or code (the first published code: noise drawn after
                           scaling, with the scaled gradient's deviation)
-          --compat reference   every reference behaviour of METHOD.md at once (listed in
+          --compat reference   every behaviour of the reference code at once (listed in
                           config.json under reference_behaviours)
         Optimisation:
           --optimizer O   sgd (default), adam or adamw;  --nesterov  Nesterov momentum (SGD)

@@ -75,8 +75,9 @@ enum ValidateCommand {
                                    errors: errors, warnings: warnings, findings: findings))
         } else {
             for finding in findings { Output.line(finding.line) }
-            Output.line("\(dataset) at \(Finding.escaped(root)): \(samples) usable "
-                        + "samples, \(errors) errors, \(warnings) warnings")
+            Output.line("\(dataset) at \(Finding.escaped(root)): "
+                        + Output.count(samples, "usable sample") + ", "
+                        + Output.count(errors, "error") + ", " + Output.count(warnings, "warning"))
         }
         return errors > 0 ? 1 : 0
     }

@@ -163,9 +163,12 @@ final class CacheCommandTests: XCTestCase {
         try process.run()
         let deadline = Date().addingTimeInterval(30)
         var folder = ""
+        // Held, and the holder has written its pid (it does so right after taking the lock).
         while folder.isEmpty && Date() < deadline {
-            folder = CacheCatalog.folders(under: scratch + "/c")
-                .first { CacheLock.isHeld(folder: $0) } ?? ""
+            folder = CacheCatalog.folders(under: scratch + "/c").first { candidate in
+                CacheLock.isHeld(folder: candidate)
+                    && CacheLock.holders(folder: candidate) != ["unknown pid"]
+            } ?? ""
             if folder.isEmpty { usleep(2_000) }
         }
         kill(process.processIdentifier, SIGSTOP)
