@@ -36,8 +36,8 @@ public struct CremaLayout: DatasetLayout {
         var actorsBySplit: [String: Set<Int>] = [:]
         for split in CremaLayout.splits {
             let relative = "annotations/\(split).csv"
-            guard let rows = readAnnotations(relative, in: base, required: split != "valid",
-                                             findings: &findings) else { continue }
+            guard let rows = AnnotationFile.load(relative, in: base, required: split != "valid",
+                                                 findings: &findings) else { continue }
             for row in rows.rows {
                 if let id = row.fields.first,
                    case .success(let parsed) = CremaClipName.parse(id) {
@@ -64,36 +64,5 @@ public struct CremaLayout: DatasetLayout {
                     + "the standard split does this, so test accuracy is not speaker-independent"))
         }
         return LayoutScan(samples: samples, findings: findings, classes: CremaClipName.emotions)
-    }
-
-    /// Reads one annotation file; nil (with a finding when required) if it cannot be used.
-    private func readAnnotations(_ relative: String, in root: DatasetRoot, required: Bool,
-                                 findings: inout [Finding]) -> AnnotationFile? {
-        switch root.resolve(relative) {
-        case .missing:
-            if required {
-                findings.append(Finding(path: relative, id: "", code: "missing", severity: .error,
-                                        message: "the split's annotation file does not exist"))
-            }
-            return nil
-        case .outside(let target):
-            findings.append(Finding(path: relative, id: "", code: "outside-root",
-                                    severity: .error, message: "resolves outside the dataset "
-                                        + "root (to \(Finding.escaped(target))); not opened"))
-            return nil
-        case .inside(let path):
-            let size = MediaSniffer.fileSize(path: path) ?? 0
-            switch MediaSniffer.readBytes(path: path, offset: 0, length: size) {
-            case .success(let bytes):
-                return AnnotationFile(data: Data(bytes))
-            case .failure(.notAFile(let what)):
-                findings.append(Finding(path: relative, id: "", code: "unreadable",
-                                        severity: .error, message: "\(what), not a file"))
-            case .failure(.unreadable(let reason)):
-                findings.append(Finding(path: relative, id: "", code: "unreadable",
-                                        severity: .error, message: "cannot read it: \(reason)"))
-            }
-            return nil
-        }
     }
 }

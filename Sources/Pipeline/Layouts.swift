@@ -3,7 +3,7 @@ import Datasets
 /// The dataset layouts the command line knows, by name.
 public enum Layouts {
     /// The names accepted by `validate` and `prep`.
-    public static let names = ["crema"]
+    public static let names = ["crema", "ks"]
 
     /// The canonical name of a dataset alias (`crema-d` → `crema`).
     public static func canonicalName(_ name: String) -> String {
@@ -14,7 +14,21 @@ public enum Layouts {
     public static func named(_ name: String) -> DatasetLayout? {
         switch name {
         case "crema", "cremad", "crema-d": return CremaLayout()
+        case "ks", "kinetics-sounds", "kinetics_sound": return KineticsSoundsLayout()
         default: return nil
         }
+    }
+
+    /// The layout called `name` with the class settings of `config` where it has any.
+    public static func named(_ name: String, config: PipelineConfig) -> DatasetLayout? {
+        guard let layout = named(name) else { return nil }
+        guard layout is KineticsSoundsLayout else { return layout }
+        var options = KineticsSoundsOptions()
+        options.expectedClasses = config.classes
+        options.classOrder = config.classOrder.flatMap(KineticsSoundsOptions.ClassOrder.init)
+            ?? .sorted
+        options.classNamesFile = config.classNames
+        options.labelBase = config.labelBase ?? 0
+        return KineticsSoundsLayout(options: options)
     }
 }

@@ -16,11 +16,25 @@ public struct PipelineConfig: Codable, Equatable {
     public var shardSize: Int
     /// Deflate level of the shards' datasets, 0 for none.
     public var deflate: Int
+    /// The number of classes the dataset must have (`classes`); nil accepts any count.
+    public var classes: Int?
+    /// How class names are ordered (`class_order`: `sorted` or `first-appearance`).
+    public var classOrder: String?
+    /// A class-name file relative to the dataset root (`class_names`), one name per line.
+    public var classNames: String?
+    /// The first class index of index-only split lists (`label_base`, 0 or 1).
+    public var labelBase: Int?
+    /// The frames per clip `amss train` draws unless told otherwise (`frames_per_clip`).
+    public var framesPerClip: Int?
 
     enum CodingKeys: String, CodingKey {
         case dataset, audio, frames
         case shardSize = "shard_size"
-        case deflate
+        case deflate, classes
+        case classOrder = "class_order"
+        case classNames = "class_names"
+        case labelBase = "label_base"
+        case framesPerClip = "frames_per_clip"
     }
 
     /// Makes a configuration.
@@ -41,6 +55,11 @@ public struct PipelineConfig: Codable, Equatable {
             ?? FrameConfig()
         shardSize = try container.decodeIfPresent(Int.self, forKey: .shardSize) ?? 64
         deflate = try container.decodeIfPresent(Int.self, forKey: .deflate) ?? 0
+        classes = try container.decodeIfPresent(Int.self, forKey: .classes)
+        classOrder = try container.decodeIfPresent(String.self, forKey: .classOrder)
+        classNames = try container.decodeIfPresent(String.self, forKey: .classNames)
+        labelBase = try container.decodeIfPresent(Int.self, forKey: .labelBase)
+        framesPerClip = try container.decodeIfPresent(Int.self, forKey: .framesPerClip)
     }
 
     /// The built-in configuration of `dataset` (what `pipelines/<dataset>.json` holds).
@@ -53,7 +72,12 @@ public struct PipelineConfig: Codable, Equatable {
             var audio = AudioConfig()
             audio.sampleRate = 35_400
             audio.clipSeconds = 10
-            return PipelineConfig(dataset: "ks", audio: audio, frames: FrameConfig())
+            var config = PipelineConfig(dataset: "ks", audio: audio, frames: FrameConfig())
+            config.classes = 31
+            config.classOrder = "sorted"
+            config.labelBase = 0
+            config.framesPerClip = 3
+            return config
         default:
             return nil
         }
@@ -82,6 +106,7 @@ public struct PipelineConfig: Codable, Equatable {
 
         var template = base
         template.audio.winLength = template.audio.nFFT
+        template.classNames = template.classNames ?? ""
         if let unknown = unknownKey(in: .object(members), known: try JSONValue.from(template)) {
             throw PipelineError(path: path, code: "config", reason: "unknown key '\(unknown)'")
         }
@@ -138,6 +163,12 @@ public struct PipelineConfig: Codable, Equatable {
         if frames.fps <= 0 { problems.append("frames.fps must be > 0") }
         if shardSize < 1 { problems.append("shard_size must be ≥ 1") }
         if !(0...9).contains(deflate) { problems.append("deflate must be 0–9") }
+        if let classes, classes < 1 { problems.append("classes must be ≥ 1") }
+        if let classOrder, !["sorted", "first-appearance"].contains(classOrder) {
+            problems.append("class_order must be sorted or first-appearance")
+        }
+        if let labelBase, !(0...1).contains(labelBase) { problems.append("label_base must be 0 or 1") }
+        if let framesPerClip, framesPerClip < 1 { problems.append("frames_per_clip must be ≥ 1") }
         if !(audio.logOffset > 0) {
             problems.append("audio.log_offset must be > 0 (log of a silent bin would be −inf)")
         }

@@ -21,7 +21,8 @@ enum PrepCommand {
           --strict        compare sources by content hash instead of size and modification
                           time, and re-hash every shard before reusing it
           --compat reference   the reference code's recipe: tile the clip three times
-                          (`fit: tile3`) and keep frames by index (`rule: reference-index`)
+                          (`fit: tile3`), keep frames by index (`rule: reference-index`) and,
+                          for ks, order class names by first appearance in train.csv
           --fail-fast     stop at the first rejected sample
           --quiet         no progress on stderr
           --json          one JSON object on stdout instead of the folder
@@ -70,6 +71,7 @@ enum PrepCommand {
             }
             config.audio.fit = .tile3
             config.frames.rule = .referenceIndex
+            if config.classOrder != nil { config.classOrder = "first-appearance" }
         }
         var options = PrepOptions(dataset: Layouts.canonicalName(dataset), root: root,
                                   config: config)

@@ -1,3 +1,4 @@
+import Cache
 import Foundation
 import Training
 
@@ -6,7 +7,8 @@ enum TrainCommand {
     static let help = """
         usage: amss train <cache-folder> [--method M] [--modality audio|visual] [--epochs N]
                           [--batch-size B] [--width W] [--seed S] [--out DIR] [--lr R]
-                          [--threads N] [--max-batches N] [--sampler S] [--importance I]
+                          [--threads N] [--max-batches N] [--frames-per-clip N]
+                          [--sampler S] [--importance I]
                           [--temperature T] [--bias X] [--mask backbone,fusion]
                           [--unbiased exact|poisson|systematic] [--alpha A]
                           [--modulation-epochs A:B] [--ogm-variant paper|code]
@@ -27,6 +29,8 @@ enum TrainCommand {
           --lr R          SGD learning rate (default 0.01)
           --threads N     BLAS threads (default 2)
           --max-batches N stop each training epoch after N batches
+          --frames-per-clip N  frames drawn per clip (default: the cache's `frames_per_clip`,
+                          3 for ks, else 1)
         AMSS / AMSS+:
           --sampler S     adaptive (default), topk, random or bernoulli
           --importance I  gn (default), gn_wn or sqrt_gn
@@ -49,7 +53,7 @@ enum TrainCommand {
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(
             words, valued: ["method", "modality", "epochs", "batch-size", "width", "seed", "out",
-                            "lr", "threads", "max-batches", "compat", "sampler", "importance",
+                            "lr", "threads", "max-batches", "frames-per-clip", "compat", "sampler", "importance",
                             "temperature", "bias", "mask", "unbiased", "alpha",
                             "modulation-epochs", "ogm-variant"],
             allowedFlags: ["json", "help"])
@@ -57,7 +61,9 @@ enum TrainCommand {
         guard arguments.positional.count == 1 else {
             throw UsageError("train needs <cache-folder>\n\n\(help)")
         }
-        let options = try makeOptions(arguments)
+        var options = try makeOptions(arguments)
+        options.framesPerClip = try arguments.integer(
+            "frames-per-clip", default: recordedFramesPerClip(arguments.positional[0]), in: 1...64)
         let json = arguments.flag("json")
         let summary = try train(cacheFolder: arguments.positional[0], options: options,
                                 quiet: json)
@@ -88,6 +94,14 @@ enum TrainCommand {
                                summary.bestTestAcc, summary.runFolder))
         }
         return summary
+    }
+
+    /// The `frames_per_clip` of the configuration a cache's manifest records, else 1.
+    static func recordedFramesPerClip(_ cacheFolder: String) -> Int {
+        guard let manifest = try? Manifest.load(cacheFolder: cacheFolder),
+              case .object(let config) = manifest.config,
+              case .number(let frames)? = config["frames_per_clip"], frames >= 1 else { return 1 }
+        return Int(frames)
     }
 
     /// A number in `format`, or `-` padded to `width` when absent.
