@@ -48,13 +48,23 @@ struct KineticsSoundsClassMap {
             }
             for (index, name) in classes.enumerated() { indices[.name(name)] = index }
         } else {
-            let largest = lists.flatMap(\.list.entries).compactMap { entry -> Int? in
+            let trainIndices = train.compactMap { entry -> Int? in
                 if case .index(let index) = entry.label { return index }
                 return nil
-            }.max() ?? -1
-            let count = names?.count ?? options.expectedClasses ?? (largest + 1)
+            }
+            // The train list defines the class count: its largest index + 1.
+            let found = (trainIndices.max() ?? -1) + 1
+            let count = names?.count ?? options.expectedClasses ?? found
             classes = names ?? (0..<count).map(String.init)
             for index in 0..<count { indices[.index(index)] = index }
+            if let expected = options.expectedClasses, names == nil, found != expected,
+               !train.isEmpty {
+                findings.append(Self.error(lists.first?.relative ?? "annotations",
+                                           "class-count", "the config expects \(expected) "
+                                           + "classes (`classes`), the train list's largest "
+                                           + "class index is \(found - 1 + options.labelBase) "
+                                           + "(\(found) classes)"))
+            }
             let empty = (0..<count).filter { !trainLabels.contains(.index($0)) }
             if !empty.isEmpty, !train.isEmpty {
                 findings.append(Finding(
@@ -65,7 +75,8 @@ struct KineticsSoundsClassMap {
             }
         }
 
-        if let expected = options.expectedClasses, classes.count != expected {
+        if let expected = options.expectedClasses, classes.count != expected,
+           formats == [.named] || names != nil {
             let source = names == nil ? "the train list" : namesPath
             findings.append(Self.error(names == nil ? lists.first?.relative ?? namesPath
                                            : namesPath, "class-count",
@@ -73,17 +84,22 @@ struct KineticsSoundsClassMap {
                                        + "\(source) has \(classes.count)"))
         }
         for split in lists where split.split != "train" {
-            Self.checkCovered(split, trainLabels: trainLabels, findings: &findings)
+            Self.checkCovered(split, trainLabels: trainLabels, known: indices,
+                              findings: &findings)
         }
         self.classes = classes
         self.indices = indices
     }
 
-    /// A folder-wide error when a split holds classes the train list lacks.
-    private static func checkCovered(_ split: SplitList, trainLabels: Set<KineticsSoundsList.Label>,
+    /// A folder-wide error when a split holds classes the train list lacks; labels outside the
+    /// class map (`known`) are left to their rows' own findings.
+    private static func checkCovered(_ split: SplitList,
+                                     trainLabels: Set<KineticsSoundsList.Label>,
+                                     known: [KineticsSoundsList.Label: Int],
                                      findings: inout [Finding]) {
         var missing: [String: Int] = [:]
         for entry in split.list.entries where !trainLabels.contains(entry.label) {
+            if case .index = entry.label, known[entry.label] == nil { continue }
             missing[describe(entry.label), default: 0] += 1
         }
         guard !missing.isEmpty else { return }

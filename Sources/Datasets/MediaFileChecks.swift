@@ -42,7 +42,8 @@ struct MediaFileChecks {
             return nil
         }
         if header.availableDataBytes == 0 || header.byteRate == 0 {
-            problems.append(Self.error(relative, id, "empty-media", "the WAV header has no samples"))
+            problems.append(Self.error(relative, id, "empty-media",
+                                       "the WAV header has no samples"))
             return nil
         }
         if let limit, header.seconds > limit.seconds {

@@ -167,7 +167,9 @@ public struct PipelineConfig: Codable, Equatable {
         if let classOrder, !["sorted", "first-appearance"].contains(classOrder) {
             problems.append("class_order must be sorted or first-appearance")
         }
-        if let labelBase, !(0...1).contains(labelBase) { problems.append("label_base must be 0 or 1") }
+        if let labelBase, !(0...1).contains(labelBase) {
+            problems.append("label_base must be 0 or 1")
+        }
         if let framesPerClip, framesPerClip < 1 { problems.append("frames_per_clip must be ≥ 1") }
         if !(audio.logOffset > 0) {
             problems.append("audio.log_offset must be > 0 (log of a silent bin would be −inf)")

@@ -63,7 +63,8 @@ enum TrainCommand {
         }
         var options = try makeOptions(arguments)
         options.framesPerClip = try arguments.integer(
-            "frames-per-clip", default: recordedFramesPerClip(arguments.positional[0]), in: 1...64)
+            "frames-per-clip", default: recordedFramesPerClip(arguments.positional[0]),
+            in: 1...64)
         let json = arguments.flag("json")
         let summary = try train(cacheFolder: arguments.positional[0], options: options,
                                 quiet: json)
