@@ -53,8 +53,8 @@ enum TrainCommand {
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(
             words, valued: ["method", "modality", "epochs", "batch-size", "width", "seed", "out",
-                            "lr", "threads", "max-batches", "frames-per-clip", "compat", "sampler", "importance",
-                            "temperature", "bias", "mask", "unbiased", "alpha",
+                            "lr", "threads", "max-batches", "compat", "sampler", "importance",
+                            "frames-per-clip", "temperature", "bias", "mask", "unbiased", "alpha",
                             "modulation-epochs", "ogm-variant"],
             allowedFlags: ["json", "help"])
         if arguments.flag("help") { Output.line(help); return 0 }

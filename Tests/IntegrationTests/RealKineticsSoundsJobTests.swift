@@ -52,6 +52,17 @@ final class RealKineticsSoundsJobTests: XCTestCase {
         }
         try checkShards(manifest, folder: folder, layout: layout)
 
+        // --compat reference records the reference class order (moot for index-only lists).
+        let compat = try CacheTestSupport.amss(["prep", "ks", layout.root, "--cache",
+                                                scratch + "/compat", "--compat", "reference",
+                                                "--quiet", "--json"])
+        XCTAssertEqual(compat.status, 0, compat.err)
+        let compatFolder = try XCTUnwrap(try object(compat.out)["cache_folder"] as? String)
+        let compatManifest = try Manifest.load(cacheFolder: compatFolder)
+        XCTAssertEqual(compatManifest.classes, manifest.classes)
+        guard case .object(let recorded) = compatManifest.config else { return XCTFail() }
+        XCTAssertEqual(recorded["class_order"], .string("first-appearance"))
+
         // A config that expects 33 classes stops prep before any decoding.
         let config = scratch + "/ks33.json"
         try Data(#"{"dataset": "ks", "classes": 33}"#.utf8).write(to: URL(fileURLWithPath: config))
