@@ -3,7 +3,7 @@ import Datasets
 /// The dataset layouts the command line knows, by name.
 public enum Layouts {
     /// The names accepted by `validate` and `prep`.
-    public static let names = ["crema", "ks"]
+    public static let names = ["crema", "ks", "nvgesture"]
 
     /// The canonical name of a dataset alias (`crema-d` → `crema`).
     public static func canonicalName(_ name: String) -> String {
@@ -15,6 +15,7 @@ public enum Layouts {
         switch name {
         case "crema", "cremad", "crema-d": return CremaLayout()
         case "ks", "kinetics-sounds", "kinetics_sound": return KineticsSoundsLayout()
+        case "nvgesture", "nvgesture-v2": return NVGestureLayout()
         default: return nil
         }
     }
