@@ -34,7 +34,10 @@ public struct NVGestureList: Equatable {
         public let label: Int
 
         /// The sample id: the folder without a leading `./` and `Video_data/`.
-        public var id: String {
+        public var id: String { Self.id(ofPath: path) }
+
+        /// `path` without a leading `./` and `Video_data/`.
+        static func id(ofPath path: String) -> String {
             var text = Substring(path)
             while text.hasPrefix("./") { text = text.dropFirst(2) }
             if text.hasPrefix("Video_data/") { text = text.dropFirst("Video_data/".count) }
@@ -84,7 +87,8 @@ public struct NVGestureList: Equatable {
         var label: Int?
         var sensors: [String: Sensor] = [:]
         func problem(_ code: String, _ reason: String) -> Result<Entry, Problem> {
-            .failure(Problem(line: line, id: path ?? "", code: code, reason: reason))
+            .failure(Problem(line: line, id: path.map(Entry.id(ofPath:)) ?? "", code: code,
+                             reason: reason))
         }
         for word in words {
             let parts = word.split(separator: ":", omittingEmptySubsequences: false)

@@ -95,8 +95,8 @@ public final class GestureFrameReader {
         return result
     }
 
-    /// (77 R + 150 G + 29 B + 128) >> 8 per pixel of RGB24 bytes.
-    static func luma(_ rgb: [UInt8]) -> [UInt8] {
+    /// One gray byte per RGB24 pixel: (77 R + 150 G + 29 B + 128) >> 8.
+    public static func luma(_ rgb: [UInt8]) -> [UInt8] {
         var gray = [UInt8](repeating: 0, count: rgb.count / 3)
         for pixel in gray.indices {
             let red = Int(rgb[3 * pixel]), green = Int(rgb[3 * pixel + 1])

@@ -52,6 +52,6 @@ final class NVGestureListTests: XCTestCase {
             "missing-sensor", "bad-row", "bad-field",
         ])
         XCTAssertEqual(list.problems.map(\.line), Array(1...9))
-        XCTAssertEqual(list.problems.first?.id, "./Video_data/class_01/subject13_r0")
+        XCTAssertEqual(list.problems.first?.id, "class_01/subject13_r0")
     }
 }
