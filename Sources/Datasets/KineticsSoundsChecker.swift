@@ -33,9 +33,9 @@ struct KineticsSoundsChecker {
         }
 
         var problems: [Finding] = []
-        let media = MediaFileChecks(root: root)
+        let media = MediaFileChecker(root: root)
         let videos = KineticsSoundsLayout.videoExtensions.map { "\(split)_video/\(id).\($0)" }
-        let video = media.firstExisting(videos)
+        let video = videos.first { root.resolve($0) != .missing }
         let audio = checkAudio(id: id, video: video, media: media, problems: &problems)
         let visual = checkVisual(id: id, video: video, media: media, problems: &problems)
         findings.append(contentsOf: problems)
@@ -47,11 +47,11 @@ struct KineticsSoundsChecker {
     }
 
     /// The WAV, else the clip's video (whose audio track the audio stage decodes).
-    private func checkAudio(id: String, video: String?, media: MediaFileChecks,
+    private func checkAudio(id: String, video: String?, media: MediaFileChecker,
                             problems: inout [Finding]) -> String? {
         let wav = "\(split)_wav/\(id).wav"
-        if media.firstExisting([wav]) != nil {
-            return media.wav(wav, id: id, problems: &problems)
+        if root.resolve(wav) != .missing {
+            return media.checkAudio(wav, id: id, problems: &problems)?.path
         }
         guard let video else {
             problems.append(error(wav, id, "no-audio", "no \(wav) and no "
@@ -59,17 +59,17 @@ struct KineticsSoundsChecker {
                                   + "the audio track from"))
             return nil
         }
-        return media.video(video, id: id, problems: &problems)
+        return media.checkVideo(video, id: id, problems: &problems)
     }
 
     /// The frame folder when it holds images, else the clip's video.
-    private func checkVisual(id: String, video: String?, media: MediaFileChecks,
+    private func checkVisual(id: String, video: String?, media: MediaFileChecker,
                              problems: inout [Finding]) -> (key: String, path: String)? {
         let folder = "\(split)_img/Image-01-FPS/\(id)"
-        switch media.frameFolder(folder, id: id, problems: &problems) {
-        case .frames(let path): return ("frames", path)
-        case .failed: return nil
-        case .absent: break
+        switch media.checkFrameFolder(folder, id: id, problems: &problems) {
+        case .usable(let path): return ("frames", path)
+        case .rejected: return nil
+        case .noImages: break
         }
         guard let video else {
             problems.append(error(folder, id, "no-frames", "no images in \(folder)/ and no "
@@ -79,12 +79,12 @@ struct KineticsSoundsChecker {
         }
         // The same video may already have been checked for audio; its findings are not doubled.
         var again: [Finding] = []
-        let path = media.video(video, id: id, problems: &again)
+        let path = media.checkVideo(video, id: id, problems: &again)
         for finding in again where !problems.contains(finding) { problems.append(finding) }
         return path.map { ("video", $0) }
     }
 
     private func error(_ path: String, _ id: String, _ code: String, _ message: String) -> Finding {
-        MediaFileChecks.error(path, id, code, message)
+        Finding(path: path, id: id, code: code, severity: .error, message: message)
     }
 }

@@ -30,17 +30,17 @@ public struct KineticsSoundsLayout: DatasetLayout {
     }
 
     public func scan(root: String) -> LayoutScan {
-        guard let base = DatasetRoot(path: root) else {
-            return LayoutScan(samples: [], findings: [Twitter15Layout.rootFinding(root)],
-                              classes: [])
-        }
         var findings: [Finding] = []
+        guard let base = DatasetRoot.open(root, findings: &findings) else {
+            return LayoutScan(samples: [], findings: findings, classes: [])
+        }
         let lists = readLists(in: base, findings: &findings)
         var names: [String]?
         let namesPath = options.classNamesFile ?? ""
         if let file = options.classNamesFile {
-            names = AnnotationFile.load(file, in: base, required: true, separator: "\u{0}",
-                                        findings: &findings)?.rows.map {
+            names = base.readAnnotation(file, required: true, findings: &findings).map {
+                AnnotationFile(data: $0, separator: "\u{0}")
+            }?.rows.map {
                 $0.fields[0].trimmingCharacters(in: .whitespaces)
             }
         }
@@ -98,8 +98,9 @@ public struct KineticsSoundsLayout: DatasetLayout {
         for split in Self.splits {
             let candidates = ["csv", "txt"].map { "annotations/\(split).\($0)" }
             let relative = candidates.first { root.resolve($0) != .missing } ?? candidates[0]
-            guard let file = AnnotationFile.load(relative, in: root, required: split != "valid",
+            guard let data = root.readAnnotation(relative, required: split != "valid",
                                                  findings: &findings) else { continue }
+            let file = AnnotationFile(data: data)
             switch KineticsSoundsList.parse(file, labelBase: options.labelBase) {
             case .failure(let problem):
                 findings.append(Finding(path: relative, id: "", code: "bad-header",

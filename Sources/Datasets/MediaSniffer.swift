@@ -9,6 +9,8 @@ public enum MediaSniffer {
     /// What the first bytes say.
     public enum Kind: Equatable {
         case wav, flv, jpeg, png, mp4, matroska, avi
+        /// FLAC (`fLaC`) and Ogg (`OggS`) audio.
+        case flac, ogg
         /// A git-lfs pointer: the file was never fetched.
         case lfsPointer
         /// Zero bytes.
@@ -113,9 +115,18 @@ public enum MediaSniffer {
         if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return .png }
         if head.count >= 8, String(decoding: head[4..<8], as: UTF8.self) == "ftyp" { return .mp4 }
         if head.starts(with: [0x1A, 0x45, 0xDF, 0xA3]) { return .matroska }
+        if head.starts(with: Array("fLaC".utf8)) { return .flac }
+        if head.starts(with: Array("OggS".utf8)) { return .ogg }
         let printable = head.prefix(64).allSatisfy { $0 == 9 || $0 == 10 || $0 == 13
             || (32..<127).contains($0) }
         return .unknown(printable ? "text" : "unrecognised binary data")
+    }
+
+    /// Whether the first bytes are GIF (`GIF87a`/`GIF89a`) or WebP (`RIFF....WEBP`) magic.
+    public static func isGIFOrWebP(_ head: [UInt8]) -> Bool {
+        if head.starts(with: Array("GIF8".utf8)) { return true }
+        return head.count >= 12 && head.starts(with: Array("RIFF".utf8))
+            && Array(head[8..<12]) == Array("WEBP".utf8)
     }
 
     /// Walks the RIFF chunks of a WAV file for its format and data sizes; nil when malformed.

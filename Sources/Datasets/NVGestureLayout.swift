@@ -53,19 +53,17 @@ public struct NVGestureLayout: DatasetLayout {
 
     /// Lists the samples with their frame ranges, and every problem, without decoding media.
     public func scanGestures(root: String) -> NVGestureScan {
-        guard let base = DatasetRoot(path: root) else {
-            return NVGestureScan(samples: [], findings: [Twitter15Layout.rootFinding(root)],
-                                 classes: Self.classes)
-        }
         var findings: [Finding] = []
+        guard let base = DatasetRoot.open(root, findings: &findings) else {
+            return NVGestureScan(samples: [], findings: findings, classes: Self.classes)
+        }
         var samples: [NVGestureSample] = []
         var seen: [String: String] = [:]
         for split in Self.splits {
             let relative = "nvgesture_\(split)_correct_v2.lst"
-            guard let file = AnnotationFile.load(relative, in: base, required: split != "valid",
-                                                 separator: "\u{0}", findings: &findings) else {
-                continue
-            }
+            guard let data = base.readAnnotation(relative, required: split != "valid",
+                                                 findings: &findings) else { continue }
+            let file = AnnotationFile(data: data, separator: "\u{0}")
             let list = NVGestureList(file: file, required: Self.sensors.map(\.0))
             for problem in list.problems {
                 findings.append(Finding(path: "\(relative):\(problem.line)",
@@ -94,20 +92,20 @@ public struct NVGestureLayout: DatasetLayout {
                        findings: inout [Finding]) -> NVGestureSample? {
         let id = entry.id
         if let first = seen[id] {
-            findings.append(MediaFileChecks.error(rowPath, id, "duplicate-id", "already listed "
-                                                  + "at \(first); the first occurrence is kept"))
+            findings.append(Self.error(rowPath, id, "duplicate-id", "already listed at "
+                                       + "\(first); the first occurrence is kept"))
             return nil
         }
         seen[id] = rowPath
         let folderClass = id.split(separator: "/").first.map(String.init) ?? ""
         if Self.classes.contains(folderClass), folderClass != Self.classes[entry.label] {
-            findings.append(MediaFileChecks.error(rowPath, id, "label-mismatch", "label "
-                                                  + "\(entry.label + 1) disagrees with the "
-                                                  + "folder \(folderClass)"))
+            findings.append(Self.error(rowPath, id, "label-mismatch", "label "
+                                       + "\(entry.label + 1) disagrees with the folder "
+                                       + "\(folderClass)"))
             return nil
         }
 
-        let media = MediaFileChecks(root: root)
+        let media = MediaFileChecker(root: root)
         var problems: [Finding] = []
         var sources: [String: String] = [:]
         var ranges: [String: Range<Int>] = [:]
@@ -115,21 +113,20 @@ public struct NVGestureLayout: DatasetLayout {
             guard let recording = entry.sensors[sensor] else { continue }
             let relative = (entry.path as NSString).appendingPathComponent(recording.file + ".avi")
             let clean = relative.hasPrefix("./") ? String(relative.dropFirst(2)) : relative
-            if let path = media.video(clean, id: id, problems: &problems) {
+            if let path = media.checkVideo(clean, id: id, problems: &problems) {
                 sources[key] = path
                 ranges[key] = recording.start..<recording.end
             }
         }
         let flow = "Video_data/flow_data/\(split)/\(entry.position).npy"
-        if media.firstExisting([flow]) != nil,
+        if root.resolve(flow) != .missing,
            let path = media.resolveFile(flow, id: id, problems: &problems) {
             switch NPYHeader.read(path: path) {
             case .failure(let problem):
-                problems.append(MediaFileChecks.error(flow, id, "not-npy", problem.reason))
+                problems.append(Self.error(flow, id, "not-npy", problem.reason))
             case .success(let header) where header.shape.count != 4 || header.shape[2] != 2:
-                problems.append(MediaFileChecks.error(flow, id, "bad-flow", "expected a flow "
-                                                      + "array [H, W, 2, T], found shape "
-                                                      + "\(header.shape)"))
+                problems.append(Self.error(flow, id, "bad-flow", "expected a flow array "
+                                           + "[H, W, 2, T], found shape \(header.shape)"))
             case .success:
                 sources["flow"] = path
             }
@@ -138,5 +135,10 @@ public struct NVGestureLayout: DatasetLayout {
         guard !problems.contains(where: { $0.severity == .error }) else { return nil }
         let sample = Sample(id: id, split: split, label: entry.label, sources: sources)
         return NVGestureSample(sample: sample, ranges: ranges, position: entry.position)
+    }
+
+    private static func error(_ path: String, _ id: String, _ code: String,
+                              _ message: String) -> Finding {
+        Finding(path: path, id: id, code: code, severity: .error, message: message)
     }
 }

@@ -109,20 +109,13 @@ struct SarcasmTwitterChecker {
                 case .empty:
                     findings.append(error(relative, id, "empty-media", "the image file is empty"))
                 default:
-                    if Self.isGIFOrWebP(head) { return path }
+                    if MediaSniffer.isGIFOrWebP(head) { return path }
                     findings.append(error(relative, id, "bad-media", "not a JPEG, PNG, GIF or "
                                           + "WebP image"))
                 }
             }
             return nil
         }
-    }
-
-    /// GIF (`GIF87a`/`GIF89a`) or WebP (`RIFF....WEBP`) magic.
-    static func isGIFOrWebP(_ head: [UInt8]) -> Bool {
-        if head.starts(with: Array("GIF8".utf8)) { return true }
-        return head.count >= 12 && head.starts(with: Array("RIFF".utf8))
-            && Array(head[8..<12]) == Array("WEBP".utf8)
     }
 
     private func error(_ path: String, _ id: String, _ code: String,

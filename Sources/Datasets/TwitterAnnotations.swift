@@ -82,28 +82,8 @@ enum TwitterAnnotations {
     /// Reads one annotation file (tab-separated); nil after a finding when it cannot be used.
     static func read(_ relative: String, in root: DatasetRoot, separator: Character = "\t",
                      findings: inout [Finding]) -> AnnotationFile? {
-        switch root.resolve(relative) {
-        case .missing:
-            findings.append(Finding(path: relative, id: "", code: "missing", severity: .error,
-                                    message: "the annotation file does not exist"))
-        case .outside(let target):
-            findings.append(Finding(path: relative, id: "", code: "outside-root",
-                                    severity: .error, message: "resolves outside the dataset "
-                                        + "root (to \(Finding.escaped(target))); not opened"))
-        case .inside(let path):
-            let size = MediaSniffer.fileSize(path: path) ?? 0
-            switch MediaSniffer.readBytes(path: path, offset: 0, length: size) {
-            case .success(let bytes):
-                return AnnotationFile(data: Data(bytes), separator: separator)
-            case .failure(.notAFile(let what)):
-                findings.append(Finding(path: relative, id: "", code: "unreadable",
-                                        severity: .error, message: "\(what), not a file"))
-            case .failure(.unreadable(let reason)):
-                findings.append(Finding(path: relative, id: "", code: "unreadable",
-                                        severity: .error, message: "cannot read it: \(reason)"))
-            }
-        }
-        return nil
+        root.readAnnotation(relative, required: true, findings: &findings)
+            .map { AnnotationFile(data: $0, separator: separator) }
     }
 
     /// The combined scan of some checkers.

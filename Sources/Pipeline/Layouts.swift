@@ -3,14 +3,15 @@ import Datasets
 /// The dataset layouts the command line knows, by name.
 public enum Layouts {
     /// The names accepted by `validate` and `prep`.
-    public static let names = ["crema", "ks", "nvgesture"]
+    public static let names = ["crema", "ks", "nvgesture", "folder"]
 
     /// The canonical name of a dataset alias (`crema-d` → `crema`).
     public static func canonicalName(_ name: String) -> String {
         named(name)?.name ?? name
     }
 
-    /// The layout called `name`, or nil.
+    /// The layout called `name`, or nil (also for `folder`, which needs its layout file:
+    /// `FolderPipeline.load(path:)`).
     public static func named(_ name: String) -> DatasetLayout? {
         switch name {
         case "crema", "cremad", "crema-d": return CremaLayout()

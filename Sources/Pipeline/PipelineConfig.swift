@@ -16,6 +16,9 @@ public struct PipelineConfig: Codable, Equatable {
     public var shardSize: Int
     /// Deflate level of the shards' datasets, 0 for none.
     public var deflate: Int
+    /// The layout file of a dataset described by one (`amss prep folder --layout`), as
+    /// canonical JSON, so that a changed layout gives a new config key; nil otherwise.
+    public var layout: JSONValue?
     /// The number of classes the dataset must have (`classes`); nil accepts any count.
     public var classes: Int?
     /// How class names are ordered (`class_order`: `sorted` or `first-appearance`).
@@ -30,7 +33,7 @@ public struct PipelineConfig: Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case dataset, audio, frames
         case shardSize = "shard_size"
-        case deflate, classes
+        case deflate, classes, layout
         case classOrder = "class_order"
         case classNames = "class_names"
         case labelBase = "label_base"
@@ -55,6 +58,7 @@ public struct PipelineConfig: Codable, Equatable {
             ?? FrameConfig()
         shardSize = try container.decodeIfPresent(Int.self, forKey: .shardSize) ?? 64
         deflate = try container.decodeIfPresent(Int.self, forKey: .deflate) ?? 0
+        layout = try container.decodeIfPresent(JSONValue.self, forKey: .layout)
         classes = try container.decodeIfPresent(Int.self, forKey: .classes)
         classOrder = try container.decodeIfPresent(String.self, forKey: .classOrder)
         classNames = try container.decodeIfPresent(String.self, forKey: .classNames)
@@ -94,6 +98,14 @@ public struct PipelineConfig: Codable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PipelineError(path: path, code: "missing", reason: "cannot read the config file")
         }
+        return try load(data: data, path: path, over: base)
+    }
+
+    /// Reads configuration JSON (from `path`, for errors) over `base`, as `load(path:dataset:)`
+    /// does for a file.
+    public static func load(data: Data, path: String,
+                            over base: PipelineConfig) throws -> PipelineConfig {
+        let dataset = base.dataset
         guard let user = try? JSONDecoder().decode(JSONValue.self, from: data),
               case .object(var members) = user else {
             throw PipelineError(path: path, code: "config", reason: "not a JSON object")

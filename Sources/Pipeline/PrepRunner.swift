@@ -13,6 +13,8 @@ public struct PrepOptions {
     public var cacheRoot: String = "cache"
     /// The pipeline configuration.
     public var config: PipelineConfig
+    /// The layout to scan, when it is not the built-in one called `dataset` (a layout file's).
+    public var layout: DatasetLayout?
     /// Worker threads for the stages.
     public var workers: Int = 2
     /// Stop at the first rejected sample instead of going on.
@@ -76,13 +78,17 @@ public enum PrepRunner {
     /// Runs `prep`; throws when nothing usable could be written.
     public static func run(_ options: PrepOptions) throws -> PrepSummary {
         let started = Date()
-        guard let layout = Layouts.named(options.dataset, config: options.config) else {
+        guard let layout = options.layout ?? Layouts.named(options.dataset,
+                                                           config: options.config) else {
             throw PipelineError(path: options.dataset, code: "usage", reason: "unknown dataset; "
                                 + "known: " + Layouts.names.joined(separator: ", "))
         }
         let config = options.config
         let scan = layout.scan(root: options.root)
         let errors = scan.findings.filter { $0.severity == .error }
+        if let layoutFile = errors.first(where: { $0.code == "layout" }) {
+            throw PipelineError(path: layoutFile.path, code: "layout", reason: layoutFile.message)
+        }
         guard let root = DatasetRoot(path: options.root), !scan.samples.isEmpty else {
             let first = errors.prefix(3).map(\.line).joined(separator: "; ")
             throw PipelineError(path: options.root, code: "no-samples", reason: "no usable "

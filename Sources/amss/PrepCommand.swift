@@ -1,10 +1,12 @@
+import Datasets
 import Foundation
 import Pipeline
 
 /// `amss prep <dataset> <root>`: the staged pipeline into HDF5 shards.
 enum PrepCommand {
     static let help = """
-        usage: amss prep <dataset> <root> [--cache DIR] [--config FILE] [--workers N]
+        usage: amss prep <dataset> <root> [--cache DIR] [--config FILE | --layout FILE]
+                         [--workers N]
                          [--part I/N] [--strict] [--compat reference] [--fail-fast]
                          [--quiet] [--json]
 
@@ -14,6 +16,8 @@ enum PrepCommand {
         manifest and summarised on stderr; the exit code is 0 when a cache was written.
           --cache DIR     cache root (default: cache)
           --config FILE   pipeline config (default: the built-in one, as pipelines/<dataset>.json)
+          --layout FILE   the layout file of `folder`: tables, labels, media paths and its own
+                          `pipeline` settings; the cache goes to <cache>/<its name>/<config-key>
           --workers N     worker threads (default: 2)
           --part I/N      produce only part I of N (0 ≤ I < N): a deterministic 1/N of the
                           shards and parts/part-I-of-N.json; run every part (Slurm array,
@@ -30,7 +34,7 @@ enum PrepCommand {
 
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(words, valued: ["cache", "config", "workers", "part",
-                                                      "compat"],
+                                                      "compat", "layout"],
                                       allowedFlags: ["json", "help", "fail-fast", "quiet",
                                                      "strict"])
         if arguments.flag("help") { Output.line(help); return 0 }
@@ -52,12 +56,25 @@ enum PrepCommand {
     static func makeOptions(_ arguments: Arguments) throws -> PrepOptions {
         let dataset = arguments.positional[0]
         let root = arguments.positional[1]
-        guard Layouts.named(dataset) != nil else {
+        var config: PipelineConfig
+        var layout: DatasetLayout?
+        if dataset == "folder" {
+            guard let path = arguments.options["layout"] else {
+                throw UsageError("`folder` needs --layout <layout.json>")
+            }
+            guard arguments.options["config"] == nil else {
+                throw UsageError("--config does not apply to `folder`: put the settings in the "
+                                 + "layout file's `pipeline` section")
+            }
+            let loaded = try FolderPipeline.load(path: path)
+            try FolderPipeline.checkStages(loaded.layout.file)
+            (layout, config) = (loaded.layout, loaded.config)
+        } else if Layouts.named(dataset) == nil {
             throw UsageError("unknown dataset '\(dataset)'; known: "
                              + Layouts.names.joined(separator: ", "))
-        }
-        var config: PipelineConfig
-        if let path = arguments.options["config"] {
+        } else if arguments.options["layout"] != nil {
+            throw UsageError("--layout is for `folder`; \(dataset) has a built-in layout")
+        } else if let path = arguments.options["config"] {
             config = try PipelineConfig.load(path: path, dataset: Layouts.canonicalName(dataset))
                 .validated(path: path)
         } else if let builtIn = PipelineConfig.builtIn(Layouts.canonicalName(dataset)) {
@@ -73,8 +90,9 @@ enum PrepCommand {
             config.frames.rule = .referenceIndex
             if config.classOrder != nil { config.classOrder = "first-appearance" }
         }
-        var options = PrepOptions(dataset: Layouts.canonicalName(dataset), root: root,
-                                  config: config)
+        var options = PrepOptions(dataset: layout?.name ?? Layouts.canonicalName(dataset),
+                                  root: root, config: config)
+        options.layout = layout
         options.cacheRoot = arguments.options["cache"] ?? "cache"
         guard !options.cacheRoot.isEmpty else { throw UsageError("--cache needs a folder") }
         options.workers = try arguments.integer("workers", default: 2, in: 1...256)

@@ -7,6 +7,7 @@ let usage = """
     commands:
       validate <dataset> <root>   check a dataset folder and name every problem
       prep <dataset> <root>       prepare HDF5 feature shards and a manifest under cache/
+      validate|prep folder <root> --layout FILE   the same for a layout described by a JSON file
       cache inspect|verify|merge|ls|gc   look into, check, join and tidy cache folders
       train <cache-folder>        train on prepared shards (AMSS, AMSS+, baselines)
       demo                        make a small synthetic CREMA-D sample, prep it, train on it

@@ -1,0 +1,46 @@
+import Cache
+import Datasets
+import Foundation
+import Media
+
+/// The pipeline configuration of a dataset described by a layout file.
+public enum FolderPipeline {
+    /// The built-in settings (`pipelines/crema.json`'s stages) named after the layout, with the
+    /// layout's `pipeline` section laid over them and the whole layout file recorded.
+    ///
+    /// A bad `pipeline` section is a `FolderLayoutError` at key path `pipeline`.
+    public static func config(for file: FolderLayoutFile) throws -> PipelineConfig {
+        var config = PipelineConfig(dataset: file.name, audio: AudioConfig(),
+                                    frames: FrameConfig())
+        do {
+            if let section = file.pipeline {
+                config = try PipelineConfig.load(data: section, path: file.path, over: config)
+            }
+            config = try config.validated(path: file.path)
+        } catch let error as PipelineError {
+            throw FolderLayoutError(file: file.path, keyPath: "pipeline", reason: error.reason)
+        }
+        config.layout = try JSONDecoder().decode(JSONValue.self, from: file.canonicalJSON)
+        return config
+    }
+
+    /// The layout and its configuration from the layout file at `path`.
+    public static func load(path: String) throws -> (layout: FolderLayout,
+                                                      config: PipelineConfig) {
+        let file = try FolderLayoutFile.load(path: path)
+        return (FolderLayout(file: file), try config(for: file))
+    }
+
+    /// Checks that the prep stages can produce every modality of the layout.
+    ///
+    /// LIMITATION: `prep` writes audio with frames or video only; `image` and `text` sources are
+    /// validated but not yet turned into shard columns — the stages are generalised separately.
+    public static func checkStages(_ file: FolderLayoutFile) throws {
+        let kinds = Set(file.modalities)
+        guard kinds == ["audio", "visual"] else {
+            throw PipelineError(path: file.path, code: "unsupported", reason: "modalities: prep "
+                                + "writes audio with frames or video; this layout has "
+                                + file.modalities.joined(separator: ", "))
+        }
+    }
+}
