@@ -170,7 +170,8 @@ def main():
         reference_frames(color, kept, partial / "expected" / f"{number}.rgb.rgb")
         reference_frames(depth, kept, partial / "expected" / f"{number}.depth.rgb")
         good[split].append({"id": folder, "label": label - 1, "start": start, "end": end,
-                            "available": available, "frames": kept, "expected": f"expected/{number}",
+                            "available": available, "frames": kept,
+                            "expected": f"expected/{number}",
                             "position": len(lines[split])})
         lines[split].append(line_of(folder, label, start, end))
 

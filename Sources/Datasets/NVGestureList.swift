@@ -101,8 +101,8 @@ public struct NVGestureList: Equatable {
                 path = parts.dropFirst().joined(separator: ":")
             case "label":
                 guard parts.count == 2, let value = Int(parts[1]) else {
-                    return problem("bad-label", "label '\(parts.dropFirst().joined(separator: ":"))'"
-                                   + " is not an integer")
+                    let text = parts.dropFirst().joined(separator: ":")
+                    return problem("bad-label", "label '\(text)' is not an integer")
                 }
                 label = value
             default:

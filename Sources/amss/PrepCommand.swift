@@ -72,6 +72,10 @@ enum PrepCommand {
         } else if Layouts.named(dataset) == nil {
             throw UsageError("unknown dataset '\(dataset)'; known: "
                              + Layouts.names.joined(separator: ", "))
+        } else if Layouts.canonicalName(dataset) == "nvgesture" {
+            // LIMITATION: no rgb/depth/flow shard writer yet — `validate nvgesture` works.
+            throw UsageError("`prep nvgesture` is not available yet (its rgb/depth/flow shards "
+                             + "are not written); `amss validate nvgesture <root>` works")
         } else if arguments.options["layout"] != nil {
             throw UsageError("--layout is for `folder`; \(dataset) has a built-in layout")
         } else if let path = arguments.options["config"] {

@@ -17,7 +17,7 @@ final class GestureFrameReaderTests: XCTestCase {
         let path = folder.appendingPathComponent("gesture.flv").path
         let images = (0..<frames).map { index -> [UInt8] in
             let (r, g, b) = colour(index)
-            return Array([UInt8](arrayLiteral: UInt8(r), UInt8(g), UInt8(b)).repeated(width * height))
+            return [UInt8(r), UInt8(g), UInt8(b)].repeated(width * height)
         }
         try VideoWriter.writeFLV(path: path, frames: images, width: width, height: height, fps: 30)
         return path
