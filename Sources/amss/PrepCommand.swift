@@ -15,7 +15,8 @@ enum PrepCommand {
         line. Unchanged shards of an earlier run are reused. Rejected samples are listed in the
         manifest and summarised on stderr; the exit code is 0 when a cache was written.
           --cache DIR     cache root (default: cache)
-          --config FILE   pipeline config (default: the built-in one, as pipelines/<dataset>.json)
+          --config FILE   pipeline config (default: the built-in one, as pipelines/<dataset>.json;
+                          nvgesture: pipelines/nvgesture.json (lite) or nvgesture-reference.json)
           --layout FILE   the layout file of `folder`: tables, labels, media paths and its own
                           `pipeline` settings; the cache goes to <cache>/<its name>/<config-key>
           --workers N     worker threads (default: 2)
@@ -40,6 +41,14 @@ enum PrepCommand {
         if arguments.flag("help") { Output.line(help); return 0 }
         guard arguments.positional.count == 2 else {
             throw UsageError("prep needs <dataset> <root>\n\n\(help)")
+        }
+        if Layouts.canonicalName(arguments.positional[0]) == "nvgesture" {
+            let config = try arguments.options["config"].map(GestureConfig.load) ?? .lite
+            let summary = try GesturePrepRunner.run(
+                root: arguments.positional[1], cacheRoot: arguments.options["cache"] ?? "cache",
+                config: config, workers: try arguments.integer("workers", default: 2, in: 1...256))
+            report(summary, json: arguments.flag("json"))
+            return 0
         }
         var options = try makeOptions(arguments)
         options.failFast = arguments.flag("fail-fast")
@@ -72,10 +81,6 @@ enum PrepCommand {
         } else if Layouts.named(dataset) == nil {
             throw UsageError("unknown dataset '\(dataset)'; known: "
                              + Layouts.names.joined(separator: ", "))
-        } else if Layouts.canonicalName(dataset) == "nvgesture" {
-            // LIMITATION: no rgb/depth/flow shard writer yet — `validate nvgesture` works.
-            throw UsageError("`prep nvgesture` is not available yet (its rgb/depth/flow shards "
-                             + "are not written); `amss validate nvgesture <root>` works")
         } else if arguments.options["layout"] != nil {
             throw UsageError("--layout is for `folder`; \(dataset) has a built-in layout")
         } else if let path = arguments.options["config"] {
