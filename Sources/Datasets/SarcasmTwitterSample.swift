@@ -48,6 +48,6 @@ public struct SarcasmTwitterScan {
         LayoutScan(samples: samples.map {
             Sample(id: $0.id, split: $0.split, label: $0.label, sources: ["image": $0.image],
                    texts: ["text": $0.text])
-        }, findings: findings, classes: classes)
+        }, findings: findings, classes: classes, dropped: missingImages.filter { $0.value > 0 })
     }
 }

@@ -1,19 +1,33 @@
 import CFFmpeg
 import Foundation
 
-/// Decodes single JPEG and PNG files with libavcodec's mjpeg and png decoders; owns one decoder
-/// context per codec (reused from file to file), a packet and a frame.
+// LIMITATION: an animated WebP (ANIM/ANMF chunks) fails with `decode-failed` — libavcodec 5.1's
+// webp decoder reads only still images; an animated GIF gives its first frame.
+
+/// Decodes single JPEG, PNG, GIF and WebP files with libavcodec's mjpeg, png, gif and webp
+/// decoders (the whole file is one packet; a GIF yields its first frame); owns one decoder
+/// context per codec (reused from file to file), a packet and a frame. For a JPEG it also reads
+/// the EXIF orientation of the file it decodes.
 final class ImageDecoder {
     /// The image codecs recognised by their first bytes.
     enum Kind: CaseIterable {
         case jpeg
         case png
+        case gif
+        case webp
 
-        /// The file signature: FF D8 FF (JPEG SOI + marker) or the 8-byte PNG signature.
-        var signature: [UInt8] {
+        /// Whether `bytes` starts with the file signature: FF D8 FF (JPEG SOI + marker), the
+        /// 8-byte PNG signature, `GIF87a`/`GIF89a`, or `RIFF` <size> `WEBP`.
+        func matches(_ bytes: Data) -> Bool {
             switch self {
-            case .jpeg: return [0xFF, 0xD8, 0xFF]
-            case .png: return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+            case .jpeg: return bytes.starts(with: [0xFF, 0xD8, 0xFF])
+            case .png: return bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+            case .gif:
+                return bytes.starts(with: Array("GIF87a".utf8))
+                    || bytes.starts(with: Array("GIF89a".utf8))
+            case .webp:
+                return bytes.count >= 12 && bytes.starts(with: Array("RIFF".utf8))
+                    && bytes.dropFirst(8).starts(with: Array("WEBP".utf8))
             }
         }
 
@@ -22,9 +36,15 @@ final class ImageDecoder {
             switch self {
             case .jpeg: return AV_CODEC_ID_MJPEG
             case .png: return AV_CODEC_ID_PNG
+            case .gif: return AV_CODEC_ID_GIF
+            case .webp: return AV_CODEC_ID_WEBP
             }
         }
     }
+
+    /// The EXIF orientation of the last decoded file (`.upright` for anything but a JPEG with
+    /// an Exif Orientation tag); set before `decode` hands the frame over.
+    private(set) var orientation: ExifOrientation = .upright
 
     private var contexts: [UnsafeMutablePointer<AVCodecContext>?] = []
     private var kinds: [Kind] = []
@@ -49,8 +69,8 @@ final class ImageDecoder {
     /// Decodes the image at `path` and hands its frame to `body`
     /// (avcodec_send_packet, avcodec_receive_frame, avcodec_flush_buffers).
     ///
-    /// Throws `missing`, `unreadable`, `empty-media`, `lfs-pointer`, `not-image` (neither JPEG
-    /// nor PNG by content) or `decode-failed`.
+    /// Throws `missing`, `unreadable`, `empty-media`, `lfs-pointer`, `not-image` (not JPEG,
+    /// PNG, GIF nor WebP by content) or `decode-failed`.
     func decode(path: String, _ body: (UnsafeMutablePointer<AVFrame>) throws -> Void) throws {
         try AVSourceCheck.check(path: path)
         let bytes: Data
@@ -60,13 +80,20 @@ final class ImageDecoder {
             throw MediaError(path: path, code: "unreadable",
                              reason: "cannot read the file: \(error.localizedDescription)")
         }
-        guard let kind = Kind.allCases.first(where: { bytes.starts(with: $0.signature) }) else {
+        guard let kind = Kind.allCases.first(where: { $0.matches(bytes) }) else {
             throw MediaError(path: path, code: "not-image",
-                             reason: "neither a JPEG nor a PNG file by its first bytes")
+                             reason: "not a JPEG, PNG, GIF or WebP file by its first bytes")
         }
+        orientation = kind == .jpeg ? ExifOrientation.of(jpeg: bytes) : .upright
         let codec = try context(for: kind, path: path)
         guard let packet, let frame else { return }
-        defer { avcodec_flush_buffers(codec) }
+        defer {
+            if kind == .jpeg {
+                avcodec_flush_buffers(codec)
+            } else {
+                closeContext(of: kind)
+            }
+        }
 
         try AVError.check(av_new_packet(packet, Int32(bytes.count)), path: path,
                           code: "out-of-memory", call: "av_new_packet")
@@ -91,6 +118,18 @@ final class ImageDecoder {
     }
 
     // MARK: - Internals
+
+    /// Frees the decoder of `kind` (avcodec_free_context), so the next file gets a fresh one.
+    ///
+    /// The png decoder of libavcodec 5.1 keeps state from one file to the next that a flush
+    /// does not clear (a reused context decoded some pictures wrongly after other pictures),
+    /// so only the mjpeg context, which frame folders reuse file after file, is kept.
+    private func closeContext(of kind: Kind) {
+        guard let index = kinds.firstIndex(of: kind) else { return }
+        avcodec_free_context(&contexts[index])
+        contexts.remove(at: index)
+        kinds.remove(at: index)
+    }
 
     /// The open decoder for `kind`, made on first use (avcodec_alloc_context3, avcodec_open2).
     private func context(for kind: Kind, path: String) throws

@@ -12,6 +12,12 @@ public struct PipelineConfig: Codable, Equatable {
     public var audio: AudioConfig
     /// The visual stage: frames per second, size, count.
     public var frames: FrameConfig
+    /// The picture stage of an image modality: size, scaler, EXIF orientation; nil for the
+    /// defaults.
+    public var image: ImageConfig?
+    /// The text stage of a text modality: vocabulary, length, layout; nil for the defaults
+    /// (which name no vocabulary yet).
+    public var text: TextConfig?
     /// The number of samples a shard aims at (shards hold about this many).
     public var shardSize: Int
     /// Deflate level of the shards' datasets, 0 for none.
@@ -31,7 +37,7 @@ public struct PipelineConfig: Codable, Equatable {
     public var framesPerClip: Int?
 
     enum CodingKeys: String, CodingKey {
-        case dataset, audio, frames
+        case dataset, audio, frames, image, text
         case shardSize = "shard_size"
         case deflate, classes, layout
         case classOrder = "class_order"
@@ -41,11 +47,14 @@ public struct PipelineConfig: Codable, Equatable {
     }
 
     /// Makes a configuration.
-    public init(dataset: String, audio: AudioConfig, frames: FrameConfig, shardSize: Int = 64,
+    public init(dataset: String, audio: AudioConfig, frames: FrameConfig,
+                image: ImageConfig? = nil, text: TextConfig? = nil, shardSize: Int = 64,
                 deflate: Int = 0) {
         self.dataset = dataset
         self.audio = audio
         self.frames = frames
+        self.image = image
+        self.text = text
         self.shardSize = shardSize
         self.deflate = deflate
     }
@@ -56,6 +65,8 @@ public struct PipelineConfig: Codable, Equatable {
         audio = try container.decodeIfPresent(AudioConfig.self, forKey: .audio) ?? AudioConfig()
         frames = try container.decodeIfPresent(FrameConfig.self, forKey: .frames)
             ?? FrameConfig()
+        image = try container.decodeIfPresent(ImageConfig.self, forKey: .image)
+        text = try container.decodeIfPresent(TextConfig.self, forKey: .text)
         shardSize = try container.decodeIfPresent(Int.self, forKey: .shardSize) ?? 64
         deflate = try container.decodeIfPresent(Int.self, forKey: .deflate) ?? 0
         layout = try container.decodeIfPresent(JSONValue.self, forKey: .layout)
@@ -64,6 +75,34 @@ public struct PipelineConfig: Codable, Equatable {
         classNames = try container.decodeIfPresent(String.self, forKey: .classNames)
         labelBase = try container.decodeIfPresent(Int.self, forKey: .labelBase)
         framesPerClip = try container.decodeIfPresent(Int.self, forKey: .framesPerClip)
+    }
+
+    /// Encodes the dataset, the section of each of its inputs (audio and frames only for
+    /// datasets that have them, so an image–text config names no audio settings), the shard
+    /// size, the deflate level and the layout file (when there is one).
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        let inputs = self.inputs
+        try container.encode(dataset, forKey: .dataset)
+        if inputs.contains(.audio) { try container.encode(audio, forKey: .audio) }
+        if inputs.contains(.frames) { try container.encode(frames, forKey: .frames) }
+        if inputs.contains(.image) {
+            try container.encode(image ?? ImageConfig(), forKey: .image)
+        }
+        if inputs.contains(.text) { try container.encode(text ?? TextConfig(), forKey: .text) }
+        try container.encode(shardSize, forKey: .shardSize)
+        try container.encode(deflate, forKey: .deflate)
+        try container.encodeIfPresent(layout, forKey: .layout)
+    }
+
+    /// The inputs its shards hold: those of the dataset's layout modalities; for a dataset
+    /// without a registered layout, audio and frames plus image and text when their sections
+    /// are set.
+    public var inputs: [ShardInput] {
+        if let layout = Layouts.named(dataset) {
+            return ShardInput.of(modalities: layout.modalities)
+        }
+        return [.audio, .frames] + (image == nil ? [] : [.image]) + (text == nil ? [] : [.text])
     }
 
     /// The built-in configuration of `dataset` (what `pipelines/<dataset>.json` holds).
@@ -76,12 +115,20 @@ public struct PipelineConfig: Codable, Equatable {
             var audio = AudioConfig()
             audio.sampleRate = 35_400
             audio.clipSeconds = 10
+<<<<<<< HEAD
             var config = PipelineConfig(dataset: "ks", audio: audio, frames: FrameConfig())
             config.classes = 31
             config.classOrder = "sorted"
             config.labelBase = 0
             config.framesPerClip = 3
             return config
+=======
+            return PipelineConfig(dataset: "ks", audio: audio, frames: FrameConfig())
+        case "sarcasm", "twitter15":
+            // bert-base-uncased, 128 tokens (METHOD.md); one 224×224 picture per sample
+            return PipelineConfig(dataset: dataset, audio: AudioConfig(), frames: FrameConfig(),
+                                  image: ImageConfig(), text: TextConfig())
+>>>>>>> main
         default:
             return nil
         }
@@ -165,6 +212,29 @@ public struct PipelineConfig: Codable, Equatable {
 
     /// Checks values that would make the stages fail or loop.
     public func validated(path: String) throws -> PipelineConfig {
+        let inputs = self.inputs
+        var problems: [String] = []
+        if inputs.contains(.audio) || inputs.contains(.frames) {
+            problems = audioVisualProblems()
+        } else {
+            if shardSize < 1 { problems.append("shard_size must be ≥ 1") }
+            if !(0...9).contains(deflate) { problems.append("deflate must be 0–9") }
+        }
+        if inputs.contains(.image), let problem = (image ?? ImageConfig()).problem {
+            problems.append(problem)
+        }
+        if inputs.contains(.text), let problem = (text ?? TextConfig()).problem {
+            problems.append(problem)
+        }
+        if !problems.isEmpty {
+            throw PipelineError(path: path, code: "config",
+                                reason: problems.joined(separator: "; "))
+        }
+        return self
+    }
+
+    /// What would make the audio and visual stages fail or loop, and the shard settings.
+    private func audioVisualProblems() -> [String] {
         var problems: [String] = []
         if audio.sampleRate <= 0 { problems.append("audio.sample_rate must be > 0") }
         if audio.clipSeconds <= 0 { problems.append("audio.clip_seconds must be > 0") }
@@ -195,22 +265,23 @@ public struct PipelineConfig: Codable, Equatable {
                 _ = try FrameExtractor(config: frames)
             } catch let error as MediaError {
                 problems.append(error.reason)
+            } catch {
+                problems.append("\(error)")
             }
         }
-        if !problems.isEmpty {
-            throw PipelineError(path: path, code: "config",
-                                reason: problems.joined(separator: "; "))
-        }
-        return self
+        return problems
     }
 
     /// The config key: the first 16 hex digits of SHA-256 over the canonical configuration, the
     /// shard schema version, the versions of the libraries that change the numbers and the real
-    /// path of the dataset root, so that two dataset folders never share a cache folder.
+    /// path of the dataset root, so that two dataset folders never share a cache folder. The
+    /// text stage counts by its vocabulary's SHA-256, not by the vocabulary's path.
     public func key(sourceRoot: String) throws -> String {
         let libraries = MediaLibraries.versions.mapValues { JSONValue.string($0) }
+        var hashed = self
+        hashed.text?.vocab = ""
         let identity: JSONValue = .object([
-            "config": try JSONValue.from(self),
+            "config": try JSONValue.from(hashed),
             "schema_version": .number(Double(Manifest.currentSchemaVersion)),
             "libraries": .object(libraries),
             "source_root": .string(sourceRoot),

@@ -2,6 +2,7 @@ import Cache
 import Datasets
 import Foundation
 import Media
+import Text
 
 /// What `amss prep` should do.
 public struct PrepOptions {
@@ -26,6 +27,8 @@ public struct PrepOptions {
     public var strict = false
     /// Produce only part `index` of `count` (0-based) and its part manifest; nil for all.
     public var part: (index: Int, count: Int)?
+    /// The WordPiece vocabulary file of the text stage; nil for the config's `text.vocab`.
+    public var vocabulary: String?
 
     /// Makes options with the defaults above.
     public init(dataset: String, root: String, config: PipelineConfig) {
@@ -45,6 +48,9 @@ public struct PrepSummary: Codable {
     public let samples: [String: Int]
     /// Samples rejected by validation or by the stages.
     public let rejected: Int
+    /// Rows left out per split because their media file is missing (a warning, not a
+    /// rejection), e.g. `train` → 3.
+    public let dropped: [String: Int]
     /// Rejected samples per finding code, e.g. `lfs-pointer` → 2.
     public let rejectedByCode: [String: Int]
     /// Validation warnings.
@@ -62,6 +68,7 @@ public struct PrepSummary: Codable {
 
     enum CodingKeys: String, CodingKey {
         case cacheFolder = "cache_folder", configKey = "config_key", samples, rejected, warnings
+        case dropped
         case rejectedByCode = "rejected_by_code"
         case shardsWritten = "shards_written", shardsReused = "shards_reused", seconds, part
         case manifestWritten = "manifest_written"
@@ -83,7 +90,7 @@ public enum PrepRunner {
             throw PipelineError(path: options.dataset, code: "usage", reason: "unknown dataset; "
                                 + "known: " + Layouts.names.joined(separator: ", "))
         }
-        let config = options.config
+        let (config, vocabulary) = try resolveText(options)
         let scan = layout.scan(root: options.root)
         let errors = scan.findings.filter { $0.severity == .error }
         if let layoutFile = errors.first(where: { $0.code == "layout" }) {
@@ -94,7 +101,9 @@ public enum PrepRunner {
             throw PipelineError(path: options.root, code: "no-samples", reason: "no usable "
                                 + "samples (\(errors.count) errors; run `amss validate`): \(first)")
         }
-        if let folderWide = errors.first(where: { $0.id.isEmpty }) {
+        // A row that cannot be parsed has no id but costs only itself.
+        let rowLevel = { (finding: Finding) in !finding.id.isEmpty || finding.code == "bad-row" }
+        if let folderWide = errors.first(where: { !rowLevel($0) }) {
             throw PipelineError(path: folderWide.path, code: folderWide.code,
                                 reason: folderWide.message + " (a whole split would be lost; "
                                     + "fix it, see `amss validate`)")
@@ -122,14 +131,15 @@ public enum PrepRunner {
         let mine = plan.shards(part: index, of: count)
         CacheFolder.removeTemporaries(of: mine.map(\.file), partManifest: journalFile,
                                       in: folder)
-        let invalid = scan.findings.filter { $0.severity == .error && !$0.id.isEmpty }
+        let invalid = scan.findings.filter { $0.severity == .error && rowLevel($0) }
             .map { RejectedSample(id: $0.id, path: $0.path, code: $0.code, reason: $0.message) }
         let journal = PartManifest(
             dataset: options.dataset, config: try JSONValue.from(config), configKey: key,
             toolVersion: toolVersion, classes: scan.classes, part: index, parts: count,
             plan: plan.digest, buckets: plan.buckets, shards: mine.map(\.file), invalid: invalid)
 
-        let producer = try produce(mine, options: options, folder: folder, key: key,
+        let producer = try produce(mine, options: options, config: config,
+                                   vocabulary: vocabulary, folder: folder, key: key,
                                    classes: scan.classes, rootReal: root.real,
                                    recorded: recorded, journal: journal)
         let entries = producer.journal.splits
@@ -152,7 +162,7 @@ public enum PrepRunner {
         return PrepSummary(
             cacheFolder: folder, configKey: key,
             samples: entries.mapValues { $0.reduce(0) { $0 + $1.samples } },
-            rejected: rejected.count,
+            rejected: rejected.count, dropped: scan.dropped,
             rejectedByCode: Dictionary(rejected.map { ($0.code, 1) }, uniquingKeysWith: +),
             warnings: scan.findings.filter { $0.severity == .warning }.count,
             shardsWritten: producer.written, shardsReused: producer.reused,
@@ -160,19 +170,37 @@ public enum PrepRunner {
             part: options.part.map { "\($0.index)/\($0.count)" }, manifestWritten: manifestWritten)
     }
 
+    /// The configuration with its text stage's vocabulary resolved (`PrepOptions.vocabulary`
+    /// over `text.vocab`, digest recorded), and that vocabulary loaded; nil without text.
+    private static func resolveText(_ options: PrepOptions) throws
+        -> (PipelineConfig, Vocabulary?) {
+        var config = options.config
+        guard config.inputs.contains(.text) else { return (config, nil) }
+        let text = try (config.text ?? TextConfig())
+            .resolvingVocabulary(options.vocabulary, configPath: options.dataset + " config")
+        config.text = text
+        do {
+            return (config, try Vocabulary(contentsOfFile: text.vocab))
+        } catch {
+            throw PipelineError(path: text.vocab, code: "missing-vocab",
+                                reason: "not a usable vocabulary: \(error.reason)")
+        }
+    }
+
     /// Produces `shards` in order and marks the part manifest complete.
     private static func produce(_ shards: [ShardPlan.Shard], options: PrepOptions,
+                                config: PipelineConfig, vocabulary: Vocabulary?,
                                 folder: String, key: String, classes: [String], rootReal: String,
                                 recorded: [String: [ShardEntry]],
                                 journal: PartManifest) throws -> ShardProducer {
         let processors = try (0..<max(1, options.workers)).map { _ in
-            try SampleProcessor(config: options.config, rootReal: rootReal)
+            try SampleProcessor(config: config, rootReal: rootReal, vocabulary: vocabulary)
         }
         let label = options.part.map { "prep \(options.dataset) part \($0.index)/\($0.count)" }
             ?? "prep \(options.dataset)"
         let progress = Progress(label: label, total: shards.reduce(0) { $0 + $1.samples.count },
                                 quiet: options.quiet)
-        var producer = ShardProducer(folder: folder, config: options.config, configKey: key,
+        var producer = ShardProducer(folder: folder, config: config, configKey: key,
                                      classes: classes, rootReal: rootReal, recorded: recorded,
                                      strict: options.strict, processors: processors,
                                      progress: progress, journal: journal)

@@ -1,43 +1,75 @@
 import Cache
 import Datasets
 import Media
+import Text
 
-/// One sample's cached features.
-struct PreparedSample {
-    let id: String
-    let label: Int
-    /// The log-magnitude spectrogram, row-major [bins, frames].
-    let audio: Spectrogram
-    /// The picked frames.
-    let frames: FrameClip
-}
-
-/// Runs the audio and visual stages for samples, one worker thread per instance.
+/// Runs the stages of a configuration's inputs for samples, one worker thread per instance:
+/// audio (spectrogram), frames (frame folder or video), image (one picture), text (token ids).
 ///
-/// Each instance owns its FFTW plan and decoders; instances are not shared across threads.
+/// Each instance owns its FFTW plan, decoders and tokenizer; instances are not shared across
+/// threads. A sample without a source for one of the inputs is rejected.
 final class SampleProcessor {
-    private let spectrograms: SpectrogramExtractor
-    private let frames: FrameExtractor
+    private let inputs: [ShardInput]
+    private let spectrograms: SpectrogramExtractor?
+    private let frames: FrameExtractor?
+    private let images: ImageReader?
+    private var text: TextStage?
     private let rootReal: String
 
-    init(config: PipelineConfig, rootReal: String) throws {
-        spectrograms = try SpectrogramExtractor(config: config.audio)
-        frames = try FrameExtractor(config: config.frames)
+    /// Stages for `config.inputs`; the text stage needs `vocabulary`.
+    init(config: PipelineConfig, rootReal: String, vocabulary: Vocabulary? = nil) throws {
+        inputs = config.inputs
+        spectrograms = inputs.contains(.audio) ? try SpectrogramExtractor(config: config.audio)
+            : nil
+        frames = inputs.contains(.frames) ? try FrameExtractor(config: config.frames) : nil
+        images = inputs.contains(.image) ? try ImageReader(config: config.image ?? ImageConfig())
+            : nil
+        if inputs.contains(.text) {
+            guard let vocabulary else {
+                throw PipelineError(path: "", code: "missing-vocab",
+                                    reason: "the text stage needs a vocabulary (--vocab FILE)")
+            }
+            text = TextStage(config: config.text ?? TextConfig(), vocabulary: vocabulary)
+        }
         self.rootReal = rootReal
     }
 
     /// The sample's features, or the record of why it was rejected.
     func process(_ sample: Sample) -> Result<PreparedSample, RejectedSample> {
-        guard let audioPath = sample.sources["audio"] else {
-            return .failure(reject(sample, path: "", code: "missing", reason: "no audio source"))
+        var prepared = PreparedSample(id: sample.id, label: sample.label)
+        for input in inputs {
+            let outcome: RejectedSample?
+            switch input {
+            case .audio: outcome = runAudio(sample, into: &prepared)
+            case .frames: outcome = runFrames(sample, into: &prepared)
+            case .image: outcome = runImage(sample, into: &prepared)
+            case .text: outcome = runText(sample, into: &prepared)
+            }
+            if let outcome { return .failure(outcome) }
         }
-        let spectrogram: Spectrogram
-        do {
-            spectrogram = try spectrograms.spectrogram(ofFile: audioPath)
-        } catch {
-            return .failure(reject(sample, path: audioPath, error: error))
-        }
+        return .success(prepared)
+    }
 
+    // MARK: - Stages (nil: done; a value: the rejection)
+
+    private func runAudio(_ sample: Sample, into prepared: inout PreparedSample)
+        -> RejectedSample? {
+        guard let audioPath = sample.sources["audio"], let spectrograms else {
+            return reject(sample, path: "", code: "missing", reason: "no audio source")
+        }
+        do {
+            prepared.audio = try spectrograms.spectrogram(ofFile: audioPath)
+            return nil
+        } catch {
+            return reject(sample, path: audioPath, error: error)
+        }
+    }
+
+    private func runFrames(_ sample: Sample, into prepared: inout PreparedSample)
+        -> RejectedSample? {
+        guard let frames else {
+            return reject(sample, path: "", code: "no-frames", reason: "no frame stage")
+        }
         let clip: FrameClip
         let visualPath = sample.sources["frames"] ?? sample.sources["video"] ?? ""
         do {
@@ -46,19 +78,43 @@ final class SampleProcessor {
             } else if let video = sample.sources["video"] {
                 clip = try frames.frames(fromVideo: video)
             } else {
-                return .failure(reject(sample, path: "", code: "no-frames",
-                                       reason: "no frame folder or video"))
+                return reject(sample, path: "", code: "no-frames",
+                              reason: "no frame folder or video")
             }
         } catch {
-            return .failure(reject(sample, path: visualPath, error: error))
+            return reject(sample, path: visualPath, error: error)
         }
         guard clip.count >= 1 else {
-            return .failure(reject(sample, path: visualPath, code: "no-frames",
-                                   reason: "no frame could be decoded"))
+            return reject(sample, path: visualPath, code: "no-frames",
+                          reason: "no frame could be decoded")
         }
-        return .success(PreparedSample(id: sample.id, label: sample.label, audio: spectrogram,
-                                       frames: clip))
+        prepared.frames = clip
+        return nil
     }
+
+    private func runImage(_ sample: Sample, into prepared: inout PreparedSample)
+        -> RejectedSample? {
+        guard let path = sample.sources["image"], let images else {
+            return reject(sample, path: "", code: "missing", reason: "no image source")
+        }
+        do {
+            prepared.image = try images.pixels(ofFile: path)
+            return nil
+        } catch {
+            return reject(sample, path: path, error: error)
+        }
+    }
+
+    private func runText(_ sample: Sample, into prepared: inout PreparedSample)
+        -> RejectedSample? {
+        guard let words = sample.texts["text"], text != nil else {
+            return reject(sample, path: "", code: "missing", reason: "no text")
+        }
+        prepared.text = text?.encode(words)
+        return nil
+    }
+
+    // MARK: - Rejections
 
     private func reject(_ sample: Sample, path: String, error: Error) -> RejectedSample {
         if let media = error as? MediaError {

@@ -86,15 +86,21 @@ struct ShardProducer {
     private func write(_ prepared: [PreparedSample], shard: ShardPlan.Shard,
                        to path: String) throws {
         let buckets = journal.buckets[shard.split] ?? 1
+        var attributes = ["config_key": configKey, "dataset": config.dataset,
+                          "schema_version": String(Manifest.currentSchemaVersion),
+                          "split": shard.split,
+                          "bucket": "\(shard.bucket) of \(buckets): samples whose "
+                             + "FNV-1a-64(id) mod \(buckets) = \(shard.bucket), sorted by id"]
+        let inputs = config.inputs
+        if inputs.contains(.frames) { attributes["frame_rule"] = config.frames.rule.rawValue }
+        if inputs.contains(.text) {
+            attributes["text_mode"] = (config.text ?? TextConfig()).mode.rawValue
+        }
         try ShardWriter.write(
             to: path, ids: prepared.map(\.id),
             columns: ShardAssembler.columns(of: prepared, config: config),
-            attributes: ["config_key": configKey, "dataset": config.dataset,
-                         "schema_version": String(Manifest.currentSchemaVersion),
-                         "frame_rule": config.frames.rule.rawValue, "split": shard.split,
-                         "bucket": "\(shard.bucket) of \(buckets): samples whose "
-                            + "FNV-1a-64(id) mod \(buckets) = \(shard.bucket), sorted by id"],
-            listAttributes: ["classes": classes], deflateLevel: config.deflate)
+            attributes: attributes, listAttributes: ["classes": classes],
+            deflateLevel: config.deflate)
     }
 
     private func contentIdentity(of shard: ShardPlan.Shard) -> String {

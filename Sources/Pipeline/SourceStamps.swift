@@ -5,8 +5,8 @@ import Foundation
 /// The identities of a shard's inputs: by source file sizes and modification times, or by
 /// their contents (`prep --strict`).
 enum SourceStamps {
-    /// SHA-256 over `place` and, per sample, id, label and each source file's path relative
-    /// to the root, size and modification time (every file of a frame folder).
+    /// SHA-256 over `place` and, per sample, id, label, each source file's path relative
+    /// to the root, size and modification time (every file of a frame folder) and its texts.
     static func identity(of samples: [Sample], place: String, rootReal: String) -> String {
         var text = place
         for sample in samples {
@@ -16,6 +16,7 @@ enum SourceStamps {
                 text += "  \(key) \(relative(file, rootReal)) \(stamp?.bytes ?? -1) "
                     + "\(stamp?.mtimeNs ?? 0)\n"
             }
+            text += texts(of: sample)
         }
         return SHA256.hex(of: text)
     }
@@ -30,8 +31,17 @@ enum SourceStamps {
                 let digest = (try? SHA256.hex(ofFile: file)) ?? "unreadable"
                 text += "  \(key) \(relative(file, rootReal)) \(digest)\n"
             }
+            text += texts(of: sample)
         }
         return SHA256.hex(of: text)
+    }
+
+    /// One line per text of the sample (its key and the SHA-256 of its UTF-8), so that an
+    /// edited caption changes the shard's identity; empty for samples without texts.
+    private static func texts(of sample: Sample) -> String {
+        sample.texts.keys.sorted().map { key in
+            "  text \(key) \(SHA256.hex(of: sample.texts[key] ?? ""))\n"
+        }.joined()
     }
 
     /// The place text both identities start with.

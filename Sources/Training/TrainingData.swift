@@ -68,6 +68,7 @@ public struct TrainingData {
             throw TrainingError(path: Manifest.path(inCacheFolder: cacheFolder),
                                 reason: "cannot load the manifest: \(error)")
         }
+        try CacheInputs.requireAudioVisual(manifest, cacheFolder: cacheFolder)
         try CacheVerifier.quickCheck(cacheFolder: cacheFolder)
 
         func open(_ split: String) throws -> ClipSource? {

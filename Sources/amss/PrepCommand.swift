@@ -6,9 +6,8 @@ import Pipeline
 enum PrepCommand {
     static let help = """
         usage: amss prep <dataset> <root> [--cache DIR] [--config FILE | --layout FILE]
-                         [--workers N]
-                         [--part I/N] [--strict] [--compat reference] [--fail-fast]
-                         [--quiet] [--json]
+                         [--workers N] [--part I/N] [--strict] [--compat reference]
+                         [--vocab FILE] [--fail-fast] [--quiet] [--json]
 
         Decodes, resamples and transforms every usable sample into HDF5 shards under
         <cache>/<dataset>/<config-key>/ with a manifest.json, and prints that folder as the last
@@ -26,8 +25,15 @@ enum PrepCommand {
           --strict        compare sources by content hash instead of size and modification
                           time, and re-hash every shard before reusing it
           --compat reference   the reference code's recipe: tile the clip three times
+<<<<<<< HEAD
                           (`fit: tile3`), keep frames by index (`rule: reference-index`) and,
                           for ks, order class names by first appearance in train.csv
+=======
+                          (`fit: tile3`) and keep frames by index (`rule: reference-index`);
+                          for text, no [CLS]/[SEP] and padding with 0 (`mode: reference`)
+          --vocab FILE    the BERT vocab.txt of the text stage (sarcasm, twitter15), over
+                          the config's text.vocab; its SHA-256 goes into the config key
+>>>>>>> main
           --fail-fast     stop at the first rejected sample
           --quiet         no progress on stderr
           --json          one JSON object on stdout instead of the folder
@@ -35,7 +41,7 @@ enum PrepCommand {
 
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(words, valued: ["cache", "config", "workers", "part",
-                                                      "compat", "layout"],
+                                                      "compat", "layout", "vocab"],
                                       allowedFlags: ["json", "help", "fail-fast", "quiet",
                                                      "strict"])
         if arguments.flag("help") { Output.line(help); return 0 }
@@ -97,7 +103,14 @@ enum PrepCommand {
             }
             config.audio.fit = .tile3
             config.frames.rule = .referenceIndex
+<<<<<<< HEAD
             if config.classOrder != nil { config.classOrder = "first-appearance" }
+=======
+            if config.inputs.contains(.text) {
+                config.text = config.text ?? TextConfig()
+                config.text?.mode = .reference
+            }
+>>>>>>> main
         }
         var options = PrepOptions(dataset: layout?.name ?? Layouts.canonicalName(dataset),
                                   root: root, config: config)
@@ -105,6 +118,7 @@ enum PrepCommand {
         options.cacheRoot = arguments.options["cache"] ?? "cache"
         guard !options.cacheRoot.isEmpty else { throw UsageError("--cache needs a folder") }
         options.workers = try arguments.integer("workers", default: 2, in: 1...256)
+        options.vocabulary = arguments.options["vocab"]
         return options
     }
 
@@ -124,6 +138,11 @@ enum PrepCommand {
         Output.error(String(format: "prepared %@; %d rejected, %d warnings; %d shards written, "
                             + "%d reused; %.1f s", counts, summary.rejected, summary.warnings,
                             summary.shardsWritten, summary.shardsReused, summary.seconds))
+        if !summary.dropped.isEmpty {
+            let drops = summary.dropped.sorted { $0.key < $1.key }
+                .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            Output.error("dropped (image missing): \(drops); see `amss validate` for each row")
+        }
         if summary.rejected > 0 {
             let codes = summary.rejectedByCode.sorted { $0.key < $1.key }
                 .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
