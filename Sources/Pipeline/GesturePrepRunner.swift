@@ -74,14 +74,17 @@ public enum GesturePrepRunner {
                                 configKey: key, toolVersion: PrepRunner.toolVersion,
                                 classes: scan.classes, splits: splits, rejected: rejected)
         try manifest.save(cacheFolder: folder)
+        let samples: [String: Int] = splits.mapValues { entries in
+            entries.reduce(0) { $0 + $1.samples }
+        }
+        let byCode: [String: Int] = Dictionary(rejected.map { ($0.code, 1) },
+                                               uniquingKeysWith: +)
+        let shards: Int = splits.values.reduce(0) { $0 + $1.count }
         return PrepSummary(
-            cacheFolder: folder, configKey: key,
-            samples: splits.mapValues { $0.reduce(0) { $0 + $1.samples } },
-            rejected: rejected.count,
-            rejectedByCode: Dictionary(rejected.map { ($0.code, 1) }, uniquingKeysWith: +),
-            warnings: scan.findings.count - errors.count,
-            shardsWritten: splits.values.reduce(0) { $0 + $1.count }, shardsReused: 0,
-            seconds: Date().timeIntervalSince(started), part: nil, manifestWritten: true)
+            cacheFolder: folder, configKey: key, samples: samples, rejected: rejected.count,
+            dropped: [:], rejectedByCode: byCode, warnings: scan.findings.count - errors.count,
+            shardsWritten: shards, shardsReused: 0, seconds: Date().timeIntervalSince(started),
+            part: nil, manifestWritten: true)
     }
 
     /// SHA-256 (16 hex digits) over the config, the schema version, the libraries that change

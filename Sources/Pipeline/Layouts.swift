@@ -3,11 +3,9 @@ import Datasets
 /// The dataset layouts the command line knows, by name.
 public enum Layouts {
     /// The names accepted by `validate` and `prep`.
-<<<<<<< HEAD
-    public static let names = ["crema", "ks", "nvgesture", "folder"]
-=======
-    public static let names = ["crema", "folder", "sarcasm", "twitter15"]
->>>>>>> main
+    public static let names = [
+        "crema", "ks", "nvgesture", "folder", "sarcasm", "twitter15",
+    ]
 
     /// The canonical name of a dataset alias (`crema-d` → `crema`).
     public static func canonicalName(_ name: String) -> String {
@@ -19,13 +17,10 @@ public enum Layouts {
     public static func named(_ name: String) -> DatasetLayout? {
         switch name {
         case "crema", "cremad", "crema-d": return CremaLayout()
-<<<<<<< HEAD
         case "ks", "kinetics-sounds", "kinetics_sound": return KineticsSoundsLayout()
         case "nvgesture", "nvgesture-v2": return NVGestureLayout()
-=======
         case "sarcasm": return SarcasmLayout()
         case "twitter15", "twitter-15", "twitter2015": return Twitter15Layout()
->>>>>>> main
         default: return nil
         }
     }

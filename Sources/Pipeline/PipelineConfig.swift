@@ -115,20 +115,16 @@ public struct PipelineConfig: Codable, Equatable {
             var audio = AudioConfig()
             audio.sampleRate = 35_400
             audio.clipSeconds = 10
-<<<<<<< HEAD
             var config = PipelineConfig(dataset: "ks", audio: audio, frames: FrameConfig())
             config.classes = 31
             config.classOrder = "sorted"
             config.labelBase = 0
             config.framesPerClip = 3
             return config
-=======
-            return PipelineConfig(dataset: "ks", audio: audio, frames: FrameConfig())
         case "sarcasm", "twitter15":
             // bert-base-uncased, 128 tokens (METHOD.md); one 224×224 picture per sample
             return PipelineConfig(dataset: dataset, audio: AudioConfig(), frames: FrameConfig(),
                                   image: ImageConfig(), text: TextConfig())
->>>>>>> main
         default:
             return nil
         }

@@ -25,15 +25,11 @@ enum PrepCommand {
           --strict        compare sources by content hash instead of size and modification
                           time, and re-hash every shard before reusing it
           --compat reference   the reference code's recipe: tile the clip three times
-<<<<<<< HEAD
-                          (`fit: tile3`), keep frames by index (`rule: reference-index`) and,
-                          for ks, order class names by first appearance in train.csv
-=======
-                          (`fit: tile3`) and keep frames by index (`rule: reference-index`);
-                          for text, no [CLS]/[SEP] and padding with 0 (`mode: reference`)
+                          (`fit: tile3`), keep frames by index (`rule: reference-index`);
+                          for text, no [CLS]/[SEP] and padding with 0 (`mode: reference`);
+                          for ks, class names by first appearance in train.csv
           --vocab FILE    the BERT vocab.txt of the text stage (sarcasm, twitter15), over
                           the config's text.vocab; its SHA-256 goes into the config key
->>>>>>> main
           --fail-fast     stop at the first rejected sample
           --quiet         no progress on stderr
           --json          one JSON object on stdout instead of the folder
@@ -103,14 +99,11 @@ enum PrepCommand {
             }
             config.audio.fit = .tile3
             config.frames.rule = .referenceIndex
-<<<<<<< HEAD
             if config.classOrder != nil { config.classOrder = "first-appearance" }
-=======
             if config.inputs.contains(.text) {
                 config.text = config.text ?? TextConfig()
                 config.text?.mode = .reference
             }
->>>>>>> main
         }
         var options = PrepOptions(dataset: layout?.name ?? Layouts.canonicalName(dataset),
                                   root: root, config: config)
