@@ -79,7 +79,7 @@ public struct PipelineConfig: Codable, Equatable {
 
     /// Encodes the dataset, the section of each of its inputs (audio and frames only for
     /// datasets that have them, so an image–text config names no audio settings), the shard
-    /// size, the deflate level and the layout file (when there is one).
+    /// size, the deflate level, the layout file and the class settings (when there are any).
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         let inputs = self.inputs
@@ -93,6 +93,11 @@ public struct PipelineConfig: Codable, Equatable {
         try container.encode(shardSize, forKey: .shardSize)
         try container.encode(deflate, forKey: .deflate)
         try container.encodeIfPresent(layout, forKey: .layout)
+        try container.encodeIfPresent(classes, forKey: .classes)
+        try container.encodeIfPresent(classOrder, forKey: .classOrder)
+        try container.encodeIfPresent(classNames, forKey: .classNames)
+        try container.encodeIfPresent(labelBase, forKey: .labelBase)
+        try container.encodeIfPresent(framesPerClip, forKey: .framesPerClip)
     }
 
     /// The inputs its shards hold: those of the dataset's layout modalities; for a dataset
