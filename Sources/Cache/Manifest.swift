@@ -21,6 +21,9 @@ public struct Manifest: Codable {
     public let splits: [String: [ShardEntry]]
     /// Samples that could not be prepared.
     public let rejected: [RejectedSample]
+    /// Samples prepared although a stage found a problem (every shard entry's `warnings`);
+    /// absent when there are none.
+    public let warnings: [RejectedSample]?
     /// The number of hash buckets (possible shards) per split, when `prep` recorded it.
     public let buckets: [String: Int]?
 
@@ -29,13 +32,13 @@ public struct Manifest: Codable {
         case dataset, config
         case configKey = "config_key"
         case toolVersion = "tool_version"
-        case classes, splits, rejected, buckets
+        case classes, splits, rejected, buckets, warnings
     }
 
     /// Makes a manifest.
     public init(dataset: String, config: JSONValue, configKey: String, toolVersion: String,
                 classes: [String], splits: [String: [ShardEntry]], rejected: [RejectedSample],
-                buckets: [String: Int]? = nil) {
+                buckets: [String: Int]? = nil, warnings: [RejectedSample] = []) {
         self.schemaVersion = Manifest.currentSchemaVersion
         self.dataset = dataset
         self.config = config
@@ -45,6 +48,7 @@ public struct Manifest: Codable {
         self.splits = splits
         self.rejected = rejected
         self.buckets = buckets
+        self.warnings = warnings.isEmpty ? nil : warnings
     }
 
     /// Every shard entry with its split, in split order (train, valid, test, then others).

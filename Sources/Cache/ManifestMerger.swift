@@ -55,9 +55,12 @@ public enum ManifestMerger {
         let rejected = (first.invalid + stageRejects).filter { record in
             seen.insert("\(record.id)\u{0}\(record.path)\u{0}\(record.code)").inserted
         }
+        let warnings = splits.keys.sorted().flatMap { split in
+            (splits[split] ?? []).flatMap { $0.warnings ?? [] }
+        }
         return Manifest(dataset: first.dataset, config: first.config, configKey: first.configKey,
                         toolVersion: first.toolVersion, classes: first.classes, splits: splits,
-                        rejected: rejected, buckets: first.buckets)
+                        rejected: rejected, buckets: first.buckets, warnings: warnings)
     }
 
     /// Merges, writes `manifest.json`, then removes the part manifests, shard files the new

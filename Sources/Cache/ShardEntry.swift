@@ -3,8 +3,8 @@
 /// `file`, `samples` and `sha256` are always present. The other members are recorded by
 /// `amss prep` and absent from hand-written manifests: the file's size and modification time
 /// (so a reader can tell cheaply whether the file changed since its checksum was taken), the
-/// identity of the inputs it was made from, and the records of the shard's samples that the
-/// stages rejected.
+/// identity of the inputs it was made from, the records of the shard's samples that the
+/// stages rejected, and those of its samples that were prepared with a warning.
 public struct ShardEntry: Codable, Equatable {
     /// The shard's path relative to the cache folder, e.g. `train/shard-00000.h5`.
     public let file: String
@@ -24,9 +24,12 @@ public struct ShardEntry: Codable, Equatable {
     public var contentIdentity: String?
     /// Samples planned for this shard that the stages rejected.
     public var rejected: [RejectedSample]?
+    /// Samples of this shard that were prepared although a stage found a problem (a truncated
+    /// WAV, skipped damaged packets): the same fields, with the code of the warning.
+    public var warnings: [RejectedSample]?
 
     enum CodingKeys: String, CodingKey {
-        case file, samples, sha256, bytes, identity, rejected
+        case file, samples, sha256, bytes, identity, rejected, warnings
         case mtimeNs = "mtime_ns"
         case contentIdentity = "content_identity"
     }
@@ -40,13 +43,15 @@ public struct ShardEntry: Codable, Equatable {
 
     /// Makes a complete entry as `prep` records it.
     public init(file: String, samples: Int, sha256: String, stamp: FileStamp?, identity: String,
-                contentIdentity: String?, rejected: [RejectedSample]) {
+                contentIdentity: String?, rejected: [RejectedSample],
+                warnings: [RejectedSample] = []) {
         self.init(file: file, samples: samples, sha256: sha256)
         self.bytes = stamp?.bytes
         self.mtimeNs = stamp?.mtimeNs
         self.identity = identity
         self.contentIdentity = contentIdentity
         self.rejected = rejected.isEmpty ? nil : rejected
+        self.warnings = warnings.isEmpty ? nil : warnings
     }
 
     /// The recorded size and modification time, when both are present.

@@ -46,6 +46,8 @@ public final class BatchNorm2D {
 
     /// x [N, C, H, W] → normalized, same shape; batch statistics when `training`.
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        let profiled = LayerProfile.start()
+        defer { LayerProfile.stop("batch_norm", profiled) }
         let (batch, plane) = dimensions(x.shape)
         input = x
         usedBatchStatistics = training
@@ -88,6 +90,8 @@ public final class BatchNorm2D {
 
     /// Accumulates dγ, dβ from dy (same shape as x) and returns dx.
     public func backward(_ dy: Tensor) -> Tensor {
+        let profiled = LayerProfile.start()
+        defer { LayerProfile.stop("batch_norm", profiled) }
         guard let x = input else { preconditionFailure("\(name): backward before forward") }
         precondition(dy.shape == x.shape, "\(name): gradient \(dy.shape) for input \(x.shape)")
         let (batch, plane) = dimensions(x.shape)

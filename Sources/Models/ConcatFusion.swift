@@ -37,6 +37,8 @@ public final class ConcatFusion {
 
     /// features: [B, F_m] per modality → logits [B, K]; keeps the joined features.
     public func forward(_ features: [Tensor]) -> Tensor {
+        let profiled = LayerProfile.start()
+        defer { LayerProfile.stop("linear", profiled) }
         let batch = checkFeatures(features)
         let x = join(features, batch: batch)
         joined = x
@@ -78,6 +80,8 @@ public final class ConcatFusion {
 
     /// Accumulates dW, db from d(logits) [B, K]; returns d(features) [B, F_m] per modality.
     public func backward(_ gradLogits: Tensor) -> [Tensor] {
+        let profiled = LayerProfile.start()
+        defer { LayerProfile.stop("linear", profiled) }
         guard let x = joined else { preconditionFailure("ConcatFusion.backward before forward") }
         let batch = x.shape[0]
         precondition(gradLogits.shape == [batch, classCount],

@@ -42,6 +42,8 @@ public final class Conv2D {
 
     /// x [N, Cin, H, W] → [N, Cout, oH, oW]; keeps x for `backward`.
     public func forward(_ x: Tensor) -> Tensor {
+        let profiled = LayerProfile.start()
+        defer { LayerProfile.stop("conv", profiled) }
         let g = geometry(x.shape)
         input = x
 
@@ -63,6 +65,8 @@ public final class Conv2D {
     /// when `computesInputGradient` is false.
     @discardableResult
     public func backward(_ dy: Tensor) -> Tensor? {
+        let profiled = LayerProfile.start()
+        defer { LayerProfile.stop("conv", profiled) }
         guard let x = input else { preconditionFailure("Conv2D.backward before forward") }
         let g = geometry(x.shape)
         precondition(dy.shape == [g.batch, outChannels, g.outHeight, g.outWidth],

@@ -9,6 +9,8 @@ public final class GELU {
 
     /// y = x·Φ(x), same shape as x.
     public func forward(_ x: Tensor) -> Tensor {
+        let profiled = LayerProfile.start()
+        defer { LayerProfile.stop("gelu", profiled) }
         input = x
         return Tensor(shape: x.shape) { out in
             x.data.withUnsafeBufferPointer { inp in
@@ -19,6 +21,8 @@ public final class GELU {
 
     /// dx = dy·GELU′(x).
     public func backward(_ dy: Tensor) -> Tensor {
+        let profiled = LayerProfile.start()
+        defer { LayerProfile.stop("gelu", profiled) }
         guard let x = input else { preconditionFailure("GELU.backward before forward") }
         precondition(dy.shape == x.shape, "GELU: gradient \(dy.shape) for input \(x.shape)")
         return Tensor(shape: x.shape) { dinp in

@@ -21,6 +21,8 @@ public final class MaxPool2D {
 
     /// x [N, C, H, W] → [N, C, oH, oW].
     public func forward(_ x: Tensor) -> Tensor {
+        let profiled = LayerProfile.start()
+        defer { LayerProfile.stop("max_pool", profiled) }
         let g = Conv2DGeometry(input: x.shape, kernel: kernel, stride: stride, padding: padding)
         geometry = g
         let shape = [g.batch, g.inChannels, g.outHeight, g.outWidth]
@@ -39,6 +41,8 @@ public final class MaxPool2D {
 
     /// dx: each dy value routed to the input position that was the window's maximum.
     public func backward(_ dy: Tensor) -> Tensor {
+        let profiled = LayerProfile.start()
+        defer { LayerProfile.stop("max_pool", profiled) }
         guard let g = geometry else { preconditionFailure("MaxPool2D.backward before forward") }
         precondition(dy.shape == [g.batch, g.inChannels, g.outHeight, g.outWidth],
                      "MaxPool2D: gradient shape \(dy.shape) does not match the output")

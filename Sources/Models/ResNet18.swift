@@ -66,6 +66,8 @@ public final class ResNet18 {
         var x = stemPool.forward(stem)
         for block in blocks { x = block.forward(x, training: training) }
 
+        let profiled = LayerProfile.start()
+        defer { LayerProfile.stop("mean_pool", profiled) }
         poolShape = x.shape
         poolPlane = x.shape[2] * x.shape[3]
         let rows = x.shape[0] * x.shape[1]
@@ -82,12 +84,14 @@ public final class ResNet18 {
         precondition(gradFeatures.shape == Array(poolShape.prefix(2)),
                      "\(name): feature gradient \(gradFeatures.shape), features \(poolShape)")
         let rows = poolShape[0] * poolShape[1]
+        let profiled = LayerProfile.start()
         var dx = Tensor(shape: poolShape) { dinp in
             gradFeatures.data.withUnsafeBufferPointer { gradOut in
                 GlobalAveragePoolKernel.backward(dInput: pointer(dinp), dOutput: pointer(gradOut),
                                                  rows: rows, plane: poolPlane)
             }
         }
+        LayerProfile.stop("mean_pool", profiled)
 
         for block in blocks.reversed() { dx = block.backward(dx) }
         let dStem = stemActivation.backward(stemPool.backward(dx))

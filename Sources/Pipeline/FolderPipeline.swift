@@ -30,17 +30,4 @@ public enum FolderPipeline {
         let file = try FolderLayoutFile.load(path: path)
         return (FolderLayout(file: file), try config(for: file))
     }
-
-    /// Checks that the prep stages can produce every modality of the layout.
-    ///
-    /// LIMITATION: `prep` writes audio with frames or video only; `image` and `text` sources are
-    /// validated but not yet turned into shard columns — the stages are generalised separately.
-    public static func checkStages(_ file: FolderLayoutFile) throws {
-        let kinds = Set(file.modalities)
-        guard kinds == ["audio", "visual"] else {
-            throw PipelineError(path: file.path, code: "unsupported", reason: "modalities: prep "
-                                + "writes audio with frames or video; this layout has "
-                                + file.modalities.joined(separator: ", "))
-        }
-    }
 }

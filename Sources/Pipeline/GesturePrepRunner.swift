@@ -80,9 +80,11 @@ public enum GesturePrepRunner {
         let byCode: [String: Int] = Dictionary(rejected.map { ($0.code, 1) },
                                                uniquingKeysWith: +)
         let shards: Int = splits.values.reduce(0) { $0 + $1.count }
+        let warnings = scan.findings.filter { $0.severity == .warning }
         return PrepSummary(
             cacheFolder: folder, configKey: key, samples: samples, rejected: rejected.count,
-            dropped: [:], rejectedByCode: byCode, warnings: scan.findings.count - errors.count,
+            dropped: [:], rejectedByCode: byCode, warnings: warnings.count,
+            warningsByCode: Dictionary(warnings.map { ($0.code, 1) }, uniquingKeysWith: +),
             shardsWritten: shards, shardsReused: 0, seconds: Date().timeIntervalSince(started),
             part: nil, manifestWritten: true)
     }

@@ -100,10 +100,14 @@ public struct PipelineConfig: Codable, Equatable {
         try container.encodeIfPresent(framesPerClip, forKey: .framesPerClip)
     }
 
-    /// The inputs its shards hold: those of the dataset's layout modalities; for a dataset
-    /// without a registered layout, audio and frames plus image and text when their sections
-    /// are set.
+    /// The inputs its shards hold: those of the dataset's layout modalities (the `modalities`
+    /// of a recorded layout file, else the registered layout's); otherwise audio and frames plus
+    /// image and text when their sections are set.
     public var inputs: [ShardInput] {
+        if case .object(let file)? = layout, case .object(let sources)? = file["modalities"] {
+            let kinds = sources.keys.map { $0 == "frames" || $0 == "video" ? "visual" : $0 }
+            return ShardInput.of(modalities: kinds)
+        }
         if let layout = Layouts.named(dataset) {
             return ShardInput.of(modalities: layout.modalities)
         }

@@ -53,8 +53,11 @@ public struct PrepSummary: Codable {
     public let dropped: [String: Int]
     /// Rejected samples per finding code, e.g. `lfs-pointer` → 2.
     public let rejectedByCode: [String: Int]
-    /// Validation warnings.
+    /// Validation warnings plus samples prepared with a stage warning.
     public let warnings: Int
+    /// Stage warnings per code, e.g. `truncated` → 1 (each listed in the manifest's
+    /// `warnings`).
+    public let warningsByCode: [String: Int]
     /// Shards built in this run.
     public let shardsWritten: Int
     /// Shards kept from an earlier run.
@@ -68,6 +71,7 @@ public struct PrepSummary: Codable {
 
     enum CodingKeys: String, CodingKey {
         case cacheFolder = "cache_folder", configKey = "config_key", samples, rejected, warnings
+        case warningsByCode = "warnings_by_code"
         case dropped
         case rejectedByCode = "rejected_by_code"
         case shardsWritten = "shards_written", shardsReused = "shards_reused", seconds, part
@@ -164,7 +168,10 @@ public enum PrepRunner {
             samples: entries.mapValues { $0.reduce(0) { $0 + $1.samples } },
             rejected: rejected.count, dropped: scan.dropped,
             rejectedByCode: Dictionary(rejected.map { ($0.code, 1) }, uniquingKeysWith: +),
-            warnings: scan.findings.filter { $0.severity == .warning }.count,
+            warnings: scan.findings.filter { $0.severity == .warning }.count
+                + producer.warnings.count,
+            warningsByCode: Dictionary(producer.warnings.map { ($0.code, 1) },
+                                       uniquingKeysWith: +),
             shardsWritten: producer.written, shardsReused: producer.reused,
             seconds: Date().timeIntervalSince(started),
             part: options.part.map { "\($0.index)/\($0.count)" }, manifestWritten: manifestWritten)

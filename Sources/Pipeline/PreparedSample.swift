@@ -1,3 +1,4 @@
+import Cache
 import Media
 import Text
 
@@ -14,6 +15,8 @@ struct PreparedSample {
     var image: [UInt8]?
     /// The token ids and attention mask, both of the configured length.
     var text: EncodedText?
+    /// Problems the stages worked around (the record's code is the warning's).
+    var warnings: [RejectedSample] = []
 
     init(id: String, label: Int) {
         self.id = id

@@ -58,7 +58,12 @@ final class SampleProcessor {
             return reject(sample, path: "", code: "missing", reason: "no audio source")
         }
         do {
-            prepared.audio = try spectrograms.spectrogram(ofFile: audioPath)
+            let features = try spectrograms.features(ofFile: audioPath)
+            prepared.audio = features.spectrogram
+            prepared.warnings += features.warnings.map {
+                record(sample, path: $0.path.isEmpty ? audioPath : $0.path, code: $0.code,
+                       reason: $0.message)
+            }
             return nil
         } catch {
             return reject(sample, path: audioPath, error: error)
@@ -89,6 +94,10 @@ final class SampleProcessor {
                           reason: "no frame could be decoded")
         }
         prepared.frames = clip
+        if let damage = clip.damage {
+            prepared.warnings.append(record(sample, path: visualPath, code: "damaged-packets",
+                                            reason: damage))
+        }
         return nil
     }
 
@@ -125,6 +134,12 @@ final class SampleProcessor {
     }
 
     private func reject(_ sample: Sample, path: String, code: String,
+                        reason: String) -> RejectedSample {
+        record(sample, path: path, code: code, reason: reason)
+    }
+
+    /// A record of `sample` naming `path` relative to the dataset root.
+    private func record(_ sample: Sample, path: String, code: String,
                         reason: String) -> RejectedSample {
         let relative = path.hasPrefix(rootReal + "/") ? String(path.dropFirst(rootReal.count + 1))
             : path

@@ -40,6 +40,8 @@ struct ShardProducer {
 
     /// Samples rejected by the stages so far.
     var rejected: [RejectedSample] { journal.rejected }
+    /// Samples prepared with a stage warning so far (of built and of reused shards).
+    private(set) var warnings: [RejectedSample] = []
 
     /// Reuses or builds `shard`, then saves the part manifest.
     mutating func produce(_ shard: ShardPlan.Shard) throws {
@@ -49,6 +51,7 @@ struct ShardProducer {
         if let entry = reusableEntry(for: shard, at: path, content: content) {
             journal.record(entry, split: shard.split)
             journal.rejected += entry.rejected ?? []
+            warnings += entry.warnings ?? []
             try journal.save(cacheFolder: folder)
             reused += 1
             progress.advance(by: shard.samples.count, note: "(\(shard.file) unchanged)")
@@ -76,8 +79,10 @@ struct ShardProducer {
                                sha256: try SHA256.hex(ofFile: path), stamp: FileStamp.of(path),
                                identity: shard.identity,
                                contentIdentity: content ?? contentIdentity(of: shard),
-                               rejected: rejections)
+                               rejected: rejections,
+                               warnings: prepared.flatMap(\.warnings))
         journal.record(entry, split: shard.split)
+        warnings += entry.warnings ?? []
         try journal.save(cacheFolder: folder)
         written += 1
     }

@@ -20,6 +20,25 @@ public struct SeededGenerator: RandomNumberGenerator {
         spareNormal = nil
     }
 
+    /// The whole state as five words (four xoshiro words, then the pending normal's bit
+    /// pattern with bit 32 set when there is one), for checkpoints.
+    public var snapshot: [UInt64] {
+        let spare = spareNormal.map { UInt64($0.bitPattern) | (1 << 32) } ?? 0
+        return [state.0, state.1, state.2, state.3, spare]
+    }
+
+    /// Restores a generator from `snapshot`; nil unless it holds five words and a non-zero
+    /// xoshiro state.
+    public init?(snapshot: [UInt64]) {
+        guard snapshot.count == 5, snapshot[0...3].contains(where: { $0 != 0 }) else {
+            return nil
+        }
+        state = (snapshot[0], snapshot[1], snapshot[2], snapshot[3])
+        let spare = snapshot[4]
+        spareNormal = spare & (1 << 32) != 0
+            ? Float(bitPattern: UInt32(truncatingIfNeeded: spare)) : nil
+    }
+
     /// One SplitMix64 step: advances `value` by the golden-ratio increment and mixes it.
     private static func splitMix(_ value: inout UInt64) -> UInt64 {
         value &+= 0x9E37_79B9_7F4A_7C15

@@ -1,13 +1,11 @@
 import Foundation
 import Models
+import Tensor
 
-// LIMITATION: the SGD momentum buffers and the samplers' generator state are not saved, so a
-// checkpoint restores the model for evaluation but does not resume training bit for bit — the
-// best-epoch checkpoint exists to evaluate the selected model.
-
-/// A saved model state: the best epoch's parameters and batch-norm running statistics.
+/// A saved model state: an epoch's parameters and batch-norm running statistics, and for
+/// `last.ckpt` also what resuming needs (optimizer state, generator states, the best epoch).
 ///
-/// File format (`best.ckpt`), all integers little-endian:
+/// File format (`best.ckpt`, `last.ckpt`), all integers little-endian:
 ///
 /// | bytes | content |
 /// |---|---|
@@ -20,7 +18,9 @@ import Models
 /// Each header tensor entry gives `name`, `shape`, `offset` and `count` (both in Float32 values
 /// from the start of the value section). Names are the model's parameter names
 /// (`audio.layer1.0.conv1.weight`, `fusion.weight`, …) and buffer names
-/// (`audio.bn1.running_mean`, …). In Python: read 20 bytes, `json.loads` the header, then
+/// (`audio.bn1.running_mean`, …); optimizer state tensors are `optimizer.<kind>.<parameter>`
+/// (`optimizer.momentum.fusion.weight`, `optimizer.exp_avg.…`, `optimizer.steps`). In Python:
+/// read 20 bytes, `json.loads` the header, then
 /// `numpy.frombuffer(rest, "<f4")`.
 public struct Checkpoint {
     /// The file's first eight bytes.
@@ -40,6 +40,41 @@ public struct Checkpoint {
         public var count: Int
     }
 
+    /// What a resumed run needs beyond the model: generator states (hexadecimal words of
+    /// `SeededGenerator.snapshot`) and the best epoch so far.
+    public struct TrainingState: Codable, Equatable {
+        /// The unit samplers' generator (nil without masking).
+        public var maskerGenerator: [String]?
+        /// The OGM-GE noise generator.
+        public var noiseGenerator: [String]
+        /// The best epoch so far (from 1), 0 before any.
+        public var bestEpoch: Int
+        /// Its selection-split accuracy.
+        public var bestSelectionAccuracy: Double
+        /// Its test accuracy.
+        public var bestTestAccuracy: Double
+
+        enum CodingKeys: String, CodingKey {
+            case maskerGenerator = "masker_generator"
+            case noiseGenerator = "noise_generator"
+            case bestEpoch = "best_epoch"
+            case bestSelectionAccuracy = "best_selection_accuracy"
+            case bestTestAccuracy = "best_test_accuracy"
+        }
+
+        /// Hexadecimal words of a generator snapshot.
+        public static func words(of generator: SeededGenerator) -> [String] {
+            generator.snapshot.map { String($0, radix: 16) }
+        }
+
+        /// The generator of hexadecimal snapshot words, or nil when they are not one.
+        public static func generator(from words: [String]) -> SeededGenerator? {
+            let values = words.compactMap { UInt64($0, radix: 16) }
+            guard values.count == words.count else { return nil }
+            return SeededGenerator(snapshot: values)
+        }
+    }
+
     /// The JSON header.
     public struct Header: Codable {
         /// The epoch (from 1) whose state this is.
@@ -56,9 +91,11 @@ public struct Checkpoint {
         public var options: TrainOptions
         /// The tensors, in file order.
         public var tensors: [TensorEntry]
+        /// The resumable training state (nil in a model-only checkpoint).
+        public var training: TrainingState?
 
         enum CodingKeys: String, CodingKey {
-            case epoch, classes, options, tensors
+            case epoch, classes, options, tensors, training
             case selectionSplit = "selection_split"
             case selectionAccuracy = "selection_accuracy"
             case configKey = "config_key"
@@ -70,10 +107,12 @@ public struct Checkpoint {
     /// The tensor values by name.
     public var values: [String: [Float]]
 
-    /// Captures a model's parameters and running statistics.
+    /// Captures a model's parameters and running statistics, and optionally the optimizer
+    /// state and training state a resumed run needs.
     public init(model: any ClipClassifier, epoch: Int, selectionSplit: String,
                 selectionAccuracy: Double, classes: [String], configKey: String,
-                options: TrainOptions) {
+                options: TrainOptions, optimizerState: [String: [Float]] = [:],
+                training: TrainingState? = nil) {
         var entries: [TensorEntry] = []
         var values: [String: [Float]] = [:]
         var offset = 0
@@ -89,9 +128,13 @@ public struct Checkpoint {
                 add(name, [data.count], data)
             }
         }
+        for (name, data) in optimizerState.sorted(by: { $0.key < $1.key }) {
+            add(Self.optimizerPrefix + name, [data.count], data)
+        }
         header = Header(epoch: epoch, selectionSplit: selectionSplit,
                         selectionAccuracy: selectionAccuracy, classes: classes,
-                        configKey: configKey, options: options, tensors: entries)
+                        configKey: configKey, options: options, tensors: entries,
+                        training: training)
         self.values = values
     }
 
@@ -172,6 +215,18 @@ public struct Checkpoint {
     private init(header: Header, values: [String: [Float]]) {
         self.header = header
         self.values = values
+    }
+
+    /// The prefix of optimizer state tensor names.
+    public static let optimizerPrefix = "optimizer."
+
+    /// The saved optimizer state, keyed as `Optimizer.state` (without the prefix).
+    public var optimizerState: [String: [Float]] {
+        var state: [String: [Float]] = [:]
+        for (name, data) in values where name.hasPrefix(Self.optimizerPrefix) {
+            state[String(name.dropFirst(Self.optimizerPrefix.count))] = data
+        }
+        return state
     }
 
     /// Loads the saved parameters and running statistics into `model`.

@@ -5,12 +5,14 @@ import Foundation
 /// The scores of mAP and AUC are the softmax probabilities of the fused logits, one column per
 /// class, as in the reference evaluation. A class with no positive clip in the split has no
 /// average precision and a class with no positive or no negative clip no AUC; they are left
-/// out of the means (a split normally holds every class).
+/// out of the means, and so is a class absent from the labels out of macro-F1 (scikit-learn's
+/// `f1_score(..., labels=<classes present>, average="macro")`). `absentClasses` names them so
+/// that the run files can say so.
 public enum ClassificationMetrics {
-    /// The mean F1 over the classes that occur among the labels or the predictions; a class
-    /// with no true positive has F1 0.
+    /// The mean F1 over the classes that occur among the labels; a class with no true
+    /// positive has F1 0.
     public static func macroF1(predictions: [Int], labels: [Int]) -> Double {
-        let classes = Set(predictions).union(labels)
+        let classes = Set(labels)
         guard !classes.isEmpty else { return 0 }
         var total = 0.0
         // Sorted, so that the sum (and its rounding) is the same on every run.
@@ -93,6 +95,25 @@ public enum ClassificationMetrics {
             values.isEmpty ? 0 : 100 * values.reduce(0, +) / Double(values.count)
         }
         return (mean(precisions), mean(areas))
+    }
+
+    /// The classes of `0..<classCount` with no clip among `labels`, in index order.
+    public static func absentClasses(labels: [Int], classCount: Int) -> [Int] {
+        let present = Set(labels)
+        return (0..<classCount).filter { !present.contains($0) }
+    }
+
+    /// The confusion matrix `[true class][predicted class]` (scikit-learn's
+    /// `confusion_matrix` with `labels=range(K)`); out-of-range values are skipped.
+    public static func confusionMatrix(predictions: [Int], labels: [Int],
+                                       classCount: Int) -> [[Int]] {
+        var matrix = [[Int]](repeating: [Int](repeating: 0, count: classCount),
+                             count: classCount)
+        for (predicted, label) in zip(predictions, labels)
+        where (0..<classCount).contains(predicted) && (0..<classCount).contains(label) {
+            matrix[label][predicted] += 1
+        }
+        return matrix
     }
 
     /// Row-wise softmax of `[N, K]` logits in Float64.

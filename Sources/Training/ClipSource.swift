@@ -14,9 +14,16 @@ public protocol ClipSource: AnyObject {
     var frameShape: [Int] { get }
     /// Reads sample `sample` of shard `shard`.
     func clip(shard: Int, sample: Int) throws -> ClipSample
+    /// The sample ids, per shard, without reading the clips.
+    var sampleIDs: [[String]] { get }
+    /// The integer `group` column per shard when the cache stores one (nil otherwise).
+    var sampleGroups: [[Int64]]? { get }
 }
 
 extension ClipSource {
+    /// No group column.
+    public var sampleGroups: [[Int64]]? { nil }
+
     /// The number of clips over all shards.
     public var sampleCount: Int { shardSizes.reduce(0, +) }
 }

@@ -1,13 +1,18 @@
 import Foundation
 
-/// What one epoch measured: accuracies in percent, keep ratios averaged over the epoch's batches.
+/// What one epoch measured: accuracies, F1, mAP and AUC in percent, losses in nats, keep
+/// ratios averaged over the epoch's batches and traced step by step.
 public struct EpochMetrics: Codable, Equatable, Sendable {
     /// The epoch, from 1.
     public var epoch: Int
+    /// The learning rate used in the epoch.
+    public var learningRate: Double
     /// The mean fused cross-entropy over the training clips seen.
     public var trainLoss: Double
     /// The fused accuracy on the training clips seen (training mode, augmented).
     public var trainAcc: Double
+    /// The mean fused cross-entropy on the test split.
+    public var testLoss: Double
     /// The fused accuracy on the test split.
     public var testAcc: Double
     /// The accuracy of the audio uni-modal logits on the test split (nil without an audio
@@ -22,47 +27,72 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     public var testMAP: Double
     /// Macro one-vs-rest ROC AUC (percent) of the fused softmax scores on the test split.
     public var testAUC: Double
+    /// The test confusion matrix, `[true class][predicted class]`.
+    public var testConfusion: [[Int]]
+    /// Class names with no test clip, left out of the macro means (normally empty).
+    public var testAbsentClasses: [String]
     /// The fused accuracy on the validation split, when there is one.
     public var validAcc: Double?
     /// The mean audio keep ratio ρ_a over the epoch's batches (nil for a single encoder).
     public var rhoAudio: Double?
     /// The mean visual keep ratio ρ_v over the epoch's batches (nil for a single encoder).
     public var rhoVisual: Double?
+    /// ρ_a of every training step of the epoch, in order (nil for a single encoder).
+    public var rhoAudioSteps: [Double]?
+    /// ρ_v of every training step of the epoch, in order (nil for a single encoder).
+    public var rhoVisualSteps: [Double]?
     /// Wall-clock seconds of the epoch (training and evaluation).
     public var seconds: Double
 
     enum CodingKeys: String, CodingKey {
         case epoch, seconds
+        case learningRate = "lr"
         case trainLoss = "train_loss"
         case trainAcc = "train_acc"
+        case testLoss = "test_loss"
         case testAcc = "test_acc"
         case testAccAudio = "test_acc_audio"
         case testAccVisual = "test_acc_visual"
         case testF1 = "test_f1"
         case testMAP = "test_map"
         case testAUC = "test_auc"
+        case testConfusion = "test_confusion"
+        case testAbsentClasses = "test_absent_classes"
         case validAcc = "valid_acc"
         case rhoAudio = "rho_audio"
         case rhoVisual = "rho_visual"
+        case rhoAudioSteps = "rho_audio_steps"
+        case rhoVisualSteps = "rho_visual_steps"
     }
 
-    /// Makes a record.
-    public init(epoch: Int, trainLoss: Double, trainAcc: Double, testAcc: Double,
-                testAccAudio: Double?, testAccVisual: Double?, testF1: Double,
-                testMAP: Double, testAUC: Double, validAcc: Double?,
-                rhoAudio: Double?, rhoVisual: Double?, seconds: Double) {
+    /// Makes a record from the training totals and the evaluations of one epoch.
+    public init(epoch: Int, learningRate: Double, trainLoss: Double, trainAcc: Double,
+                test: Evaluation, classes: [String], valid: Evaluation?,
+                keepRatioSteps: [[Double]], seconds: Double) {
         self.epoch = epoch
+        self.learningRate = learningRate
         self.trainLoss = trainLoss
         self.trainAcc = trainAcc
-        self.testAcc = testAcc
-        self.testAccAudio = testAccAudio
-        self.testAccVisual = testAccVisual
-        self.testF1 = testF1
-        self.testMAP = testMAP
-        self.testAUC = testAUC
-        self.validAcc = validAcc
-        self.rhoAudio = rhoAudio
-        self.rhoVisual = rhoVisual
+        testLoss = test.loss
+        testAcc = test.accuracy
+        testAccAudio = test.audioAccuracy
+        testAccVisual = test.visualAccuracy
+        testF1 = test.macroF1
+        testMAP = test.meanAveragePrecision
+        testAUC = test.auc
+        testConfusion = test.confusion
+        testAbsentClasses = test.absentClasses.map { classes.indices.contains($0)
+                                                         ? classes[$0] : "\($0)" }
+        validAcc = valid?.accuracy
+        let paired = keepRatioSteps.count == 2
+        rhoAudioSteps = paired ? keepRatioSteps[0] : nil
+        rhoVisualSteps = paired ? keepRatioSteps[1] : nil
+        func mean(_ values: [Double]?) -> Double? {
+            guard let values, !values.isEmpty else { return nil }
+            return values.reduce(0, +) / Double(values.count)
+        }
+        rhoAudio = mean(rhoAudioSteps)
+        rhoVisual = mean(rhoVisualSteps)
         self.seconds = seconds
     }
 
@@ -76,5 +106,13 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
             text += String(format: "  rho_a %.3f  rho_v %.3f", rhoAudio, rhoVisual)
         }
         return text + String(format: "  %.1f s", seconds)
+    }
+
+    /// The same record with `seconds` set to 0: what must agree between two runs of one
+    /// configuration (an uninterrupted and a resumed one, or two with the same seed).
+    public var withoutTiming: EpochMetrics {
+        var copy = self
+        copy.seconds = 0
+        return copy
     }
 }

@@ -18,6 +18,10 @@ public struct Evaluation: Equatable, Sendable {
     public var loss: Double
     /// Clips evaluated.
     public var count: Int
+    /// `[true class][predicted class]` counts of the fused predictions.
+    public var confusion: [[Int]]
+    /// Classes with no clip in the split, left out of the macro means.
+    public var absentClasses: [Int]
 
     /// Runs the model in evaluation mode over every batch of `stream`.
     public static func run(model: any ClipClassifier,
@@ -56,6 +60,9 @@ public struct Evaluation: Equatable, Sendable {
         }
         let ranking = ClassificationMetrics.ranking(probabilities: probabilities,
                                                     classCount: classCount, labels: labels)
+        let confusion = ClassificationMetrics.confusionMatrix(predictions: predictions,
+                                                              labels: labels,
+                                                              classCount: classCount)
         return Evaluation(accuracy: Double(correct[0]) * scale,
                           audioAccuracy: modalityAccuracy(0),
                           visualAccuracy: modalityAccuracy(1),
@@ -63,7 +70,10 @@ public struct Evaluation: Equatable, Sendable {
                                                                  labels: labels),
                           meanAveragePrecision: ranking.meanAveragePrecision,
                           auc: ranking.auc,
-                          loss: count > 0 ? loss / Double(count) : 0, count: count)
+                          loss: count > 0 ? loss / Double(count) : 0, count: count,
+                          confusion: confusion,
+                          absentClasses: ClassificationMetrics.absentClasses(
+                              labels: labels, classCount: classCount))
     }
 
     /// The index of the largest value of each row of `[B, K]` logits (first on ties).

@@ -42,6 +42,13 @@ public final class InMemoryClipSource: ClipSource {
         }
     }
 
+    /// The clips' ids, per shard.
+    public var sampleIDs: [[String]] {
+        shardSizes.indices.map { shard in
+            clips[(shard * shardSize)..<(shard * shardSize + shardSizes[shard])].map(\.id)
+        }
+    }
+
     /// The clip at `sample` of shard `shard`.
     public func clip(shard: Int, sample: Int) throws -> ClipSample {
         let index = shard * shardSize + sample

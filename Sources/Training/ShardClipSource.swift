@@ -6,6 +6,8 @@ import Foundation
 /// Opening checks every shard against the manifest and against the others: the sample count,
 /// the `audio` `[N, F, T]` and `frames` `[N, T, H, W, 3]` shapes, labels in `0..<classCount` and
 /// at least one real frame per clip. Labels, frame counts and ids are read once, up front.
+/// A cache of still images (an `image` column `[N, H, W, 3]` and no `frames`) reads each
+/// image as a clip of one frame, so audio–image caches train like audio–video ones.
 public final class ShardClipSource: ClipSource {
     /// The cache folder and split, e.g. `cache/cremad/abc123 (train)`.
     public let location: String
@@ -20,6 +22,8 @@ public final class ShardClipSource: ClipSource {
     private let labels: [[Int]]
     private let frameCounts: [[Int]]
     private let ids: [[String]]
+    private let groups: [[Int64]]?
+    private let visualColumn: String
 
     /// Opens the shards of `entries` inside `cacheFolder`.
     ///
@@ -36,6 +40,8 @@ public final class ShardClipSource: ClipSource {
         var ids: [[String]] = []
         var audioShape: [Int]?
         var frameShape: [Int]?
+        var groups: [[Int64]]? = []
+        var visualColumn = "frames"
 
         for entry in entries {
             let path = (cacheFolder as NSString).appendingPathComponent(entry.file)
@@ -59,6 +65,12 @@ public final class ShardClipSource: ClipSource {
             labels.append(shard.labels)
             frameCounts.append(shard.frameCounts)
             ids.append(shard.ids)
+            if let column = shard.groups, let previous = groups {
+                groups = previous + [column]
+            } else {
+                groups = nil
+            }
+            visualColumn = shard.visualColumn
         }
 
         self.location = "\(cacheFolder) (\(split))"
@@ -66,6 +78,8 @@ public final class ShardClipSource: ClipSource {
         self.labels = labels
         self.frameCounts = frameCounts
         self.ids = ids
+        self.groups = groups
+        self.visualColumn = visualColumn
         self.shardSizes = labels.map(\.count)
         self.audioShape = audioShape ?? []
         self.frameShape = frameShape ?? []
@@ -80,7 +94,7 @@ public final class ShardClipSource: ClipSource {
         do {
             return ClipSample(id: ids[shard][sample], label: labels[shard][sample],
                               audio: try reader.readFloat32("audio", sample: sample),
-                              frames: try reader.readUInt8("frames", sample: sample),
+                              frames: try reader.readUInt8(visualColumn, sample: sample),
                               frameCount: frameCounts[shard][sample])
         } catch {
             throw TrainingError(path: reader.path, reason: "cannot read sample \(sample): "
@@ -88,12 +102,20 @@ public final class ShardClipSource: ClipSource {
         }
     }
 
+    /// The ids, per shard.
+    public var sampleIDs: [[String]] { ids }
+
+    /// The integer `group` column, per shard, when every shard has one.
+    public var sampleGroups: [[Int64]]? { groups }
+
     private struct ShardFacts {
         let audio: [Int]
         let frame: [Int]
         let labels: [Int]
         let frameCounts: [Int]
         let ids: [String]
+        let groups: [Int64]?
+        let visualColumn: String
     }
 
     /// Reads and checks the columns and shapes of one shard.
@@ -106,12 +128,21 @@ public final class ShardClipSource: ClipSource {
                 throw TrainingError(path: path, reason: "shard holds \(count) samples, the "
                                     + "manifest says \(entry.samples)")
             }
-            for name in ["audio", "frames", "frame_count", "label"]
-            where !reader.hasDataset(name) {
+            let stills = !reader.hasDataset("frames") && reader.hasDataset("image")
+            let required = stills ? ["audio", "image", "label"]
+                                  : ["audio", "frames", "frame_count", "label"]
+            for name in required where !reader.hasDataset(name) {
                 throw TrainingError(path: path, reason: "shard has no dataset \(name)")
             }
             let audio = try reader.shape(of: "audio")
-            let frames = try reader.shape(of: "frames")
+            var frames = try reader.shape(of: stills ? "image" : "frames")
+            if stills {
+                guard frames.count == 4 else {
+                    throw TrainingError(path: path, reason: "image has shape \(frames), "
+                                        + "expected [\(count), H, W, 3]")
+                }
+                frames.insert(1, at: 1)
+            }
             guard audio.count == 3, audio[0] == count else {
                 throw TrainingError(path: path, reason: "audio has shape \(audio), expected "
                                     + "[\(count), F, T]")
@@ -122,7 +153,13 @@ public final class ShardClipSource: ClipSource {
             }
 
             let labels = try reader.int64Column("label").map { Int($0) }
-            let frameCounts = try reader.int32Column("frame_count").map { Int($0) }
+            let frameCounts = stills ? [Int](repeating: 1, count: count)
+                : try reader.int32Column("frame_count").map { Int($0) }
+            let groups = reader.hasDataset("group") ? try reader.int64Column("group") : nil
+            if let groups, groups.count != count {
+                throw TrainingError(path: path, reason: "group holds \(groups.count) values, "
+                                    + "expected \(count)")
+            }
             let ids = try reader.ids()
             guard labels.count == count, frameCounts.count == count, ids.count == count else {
                 throw TrainingError(path: path, reason: "label, frame_count and ids must "
@@ -137,7 +174,8 @@ public final class ShardClipSource: ClipSource {
                                     + "\(frameCounts[bad]), expected 1...\(frames[1])")
             }
             return ShardFacts(audio: Array(audio.dropFirst()), frame: [frames[2], frames[3]],
-                              labels: labels, frameCounts: frameCounts, ids: ids)
+                              labels: labels, frameCounts: frameCounts, ids: ids,
+                              groups: groups, visualColumn: stills ? "image" : "frames")
         } catch let error as TrainingError {
             throw error
         } catch {

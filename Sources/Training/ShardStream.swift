@@ -49,8 +49,12 @@ public final class ShardStream {
         fileprivate init(queue: BatchQueue, work: @escaping () -> Void) {
             self.queue = queue
             let done = self.done
+            // The work (and through it the source's open shards) is released before `close`
+            // returns, not whenever the thread object goes: a process may exit right after,
+            // and HDF5 handles closed after the library's exit handler print errors.
+            let task = PrefetchTask(work)
             let thread = Thread {
-                work()
+                task.run()
                 done.signal()
             }
             thread.name = "amss.shard-stream"
@@ -74,6 +78,18 @@ public final class ShardStream {
         }
 
         deinit { close() }
+    }
+
+    /// The prefetch thread's work, dropped once done.
+    private final class PrefetchTask: @unchecked Sendable {
+        private var body: (() -> Void)?
+
+        init(_ body: @escaping () -> Void) { self.body = body }
+
+        func run() {
+            body?()
+            body = nil
+        }
     }
 
     /// The split being streamed.

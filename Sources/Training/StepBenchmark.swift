@@ -21,6 +21,8 @@ public struct StepBenchmark {
         public var warmupSteps = 1
         /// Timed steps.
         public var steps = 3
+        /// Record seconds per layer kind over the timed steps (`LayerProfile`).
+        public var profile = false
 
         /// Makes a configuration.
         public init(options: TrainOptions) {
@@ -38,6 +40,8 @@ public struct StepBenchmark {
         public let timings: TrainingStep.Timings
         /// The largest mask-step fraction of a single timed step.
         public let worstFraction: Double
+        /// Mean seconds per timed step by layer kind (empty unless profiled).
+        public var layerSeconds: [String: Double] = [:]
 
         /// The mask step (scores, ratios, sampling, masking) as a fraction of the whole step.
         public var maskFraction: Double {
@@ -73,6 +77,7 @@ public struct StepBenchmark {
         for _ in 0..<configuration.warmupSteps { _ = try step.run(batch, epoch: 1) }
         var sum = TrainingStep.Timings()
         var worst = 0.0
+        if configuration.profile { LayerProfile.enable() }
         for _ in 0..<configuration.steps {
             let timings = try step.run(batch, epoch: 1).timings
             sum.forward += timings.forward
@@ -84,6 +89,7 @@ public struct StepBenchmark {
             worst = max(worst, timings.maskStep / max(timings.total, 1e-12))
         }
 
+        let layers = configuration.profile ? LayerProfile.disable() : [:]
         let scale = 1 / Double(configuration.steps)
         var mean = TrainingStep.Timings()
         mean.forward = sum.forward * scale
@@ -93,7 +99,8 @@ public struct StepBenchmark {
         mean.modulation = sum.modulation * scale
         mean.update = sum.update * scale
         return Measurement(width: options.width, steps: configuration.steps, timings: mean,
-                           worstFraction: worst)
+                           worstFraction: worst,
+                           layerSeconds: layers.mapValues { $0 * scale })
     }
 
     /// Gaussian spectrograms and frames with random labels, from the options' seed.

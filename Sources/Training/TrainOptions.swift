@@ -1,3 +1,5 @@
+import Models
+
 /// Everything that decides a training run; the defaults are the paper's audio–visual settings.
 ///
 /// Encoded with snake_case keys (`config.json` of a run); decoding fills every missing key with
@@ -60,6 +62,31 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     public var randomResizedCrop = true
     /// Clips held by the training shuffle buffer.
     public var shuffleBuffer = 256
+    /// `sgd` (default), `adam` or `adamw`.
+    public var optimizer = "sgd"
+    /// Nesterov momentum for SGD.
+    public var nesterov = false
+    /// Adam / AdamW first-moment decay β₁.
+    public var beta1 = 0.9
+    /// Adam / AdamW second-moment decay β₂.
+    public var beta2 = 0.999
+    /// Adam / AdamW ε.
+    public var epsilon = 1e-8
+    /// `step` (StepLR, default), `multistep`, `cosine` or `constant`.
+    public var scheduler = "step"
+    /// MultiStepLR milestones: epochs (from 0, as PyTorch counts) after which the rate is
+    /// multiplied by `stepGamma`.
+    public var milestones: [Int] = []
+    /// CosineAnnealingLR's floor η_min (its period is the number of epochs).
+    public var cosineMinimum = 0.0
+    /// Clip the gradients to this global L2 norm before every update (nil: no clipping).
+    public var clipNorm: Double? = nil
+    /// Carve this fraction of the training split off as a validation split when the cache has
+    /// none (nil: select on test, as the reference does).
+    public var validFromTrain: Double? = nil
+    /// What the carved validation split is disjoint by: `actor` (CREMA-D: the id's first four
+    /// characters), `group` (the manifest's group column) or `none` (clip by clip).
+    public var groupBy = "actor"
 
     /// Options with every default and the given run folder.
     public init(out: String) {
@@ -81,6 +108,11 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         case maxBatchesPerEpoch = "max_batches_per_epoch"
         case randomResizedCrop = "random_resized_crop"
         case shuffleBuffer = "shuffle_buffer"
+        case optimizer, nesterov, beta1, beta2, epsilon, scheduler, milestones
+        case cosineMinimum = "cosine_minimum"
+        case clipNorm = "clip_norm"
+        case validFromTrain = "valid_from_train"
+        case groupBy = "group_by"
     }
 
     /// Decodes options, taking the default for every key that is absent.
@@ -117,6 +149,18 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         randomResizedCrop = try c.decodeIfPresent(Bool.self, forKey: .randomResizedCrop)
             ?? randomResizedCrop
         shuffleBuffer = try c.decodeIfPresent(Int.self, forKey: .shuffleBuffer) ?? shuffleBuffer
+        optimizer = try c.decodeIfPresent(String.self, forKey: .optimizer) ?? optimizer
+        nesterov = try c.decodeIfPresent(Bool.self, forKey: .nesterov) ?? nesterov
+        beta1 = try c.decodeIfPresent(Double.self, forKey: .beta1) ?? beta1
+        beta2 = try c.decodeIfPresent(Double.self, forKey: .beta2) ?? beta2
+        epsilon = try c.decodeIfPresent(Double.self, forKey: .epsilon) ?? epsilon
+        scheduler = try c.decodeIfPresent(String.self, forKey: .scheduler) ?? scheduler
+        milestones = try c.decodeIfPresent([Int].self, forKey: .milestones) ?? milestones
+        cosineMinimum = try c.decodeIfPresent(Double.self, forKey: .cosineMinimum)
+            ?? cosineMinimum
+        clipNorm = try c.decodeIfPresent(Double.self, forKey: .clipNorm)
+        validFromTrain = try c.decodeIfPresent(Double.self, forKey: .validFromTrain)
+        groupBy = try c.decodeIfPresent(String.self, forKey: .groupBy) ?? groupBy
     }
 
     /// Encodes every option, absent optional ones as `null`, so `config.json` lists them all.
@@ -150,15 +194,33 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         try c.encode(unbiased, forKey: .unbiased)
         try c.encode(randomResizedCrop, forKey: .randomResizedCrop)
         try c.encode(shuffleBuffer, forKey: .shuffleBuffer)
+        try c.encode(optimizer, forKey: .optimizer)
+        try c.encode(nesterov, forKey: .nesterov)
+        try c.encode(beta1, forKey: .beta1)
+        try c.encode(beta2, forKey: .beta2)
+        try c.encode(epsilon, forKey: .epsilon)
+        try c.encode(scheduler, forKey: .scheduler)
+        try c.encode(milestones, forKey: .milestones)
+        try c.encode(cosineMinimum, forKey: .cosineMinimum)
+        try c.encode(clipNorm, forKey: .clipNorm)
+        try c.encode(validFromTrain, forKey: .validFromTrain)
+        try c.encode(groupBy, forKey: .groupBy)
     }
 
-    /// The learning rate of `epoch` (from 1) under StepLR:
-    /// `learningRate · stepGamma^⌊(epoch − 1) / stepEpoch⌋`.
+    /// The learning-rate schedule these options name (the step schedule uses `stepEpoch`,
+    /// the cosine one a period of `epochs`).
+    public var schedule: LearningRateSchedule {
+        switch scheduler {
+        case "multistep": return .multiStep(milestones: milestones, gamma: stepGamma)
+        case "cosine": return .cosine(period: epochs, minimum: cosineMinimum)
+        case "constant": return .constant
+        default: return .step(every: stepEpoch, gamma: stepGamma)
+        }
+    }
+
+    /// The learning rate of `epoch` (from 1): the schedule's rate at epoch − 1, as PyTorch
+    /// counts (StepLR by default: `learningRate · stepGamma^⌊(epoch − 1) / stepEpoch⌋`).
     public func learningRate(atEpoch epoch: Int) -> Double {
-        guard stepEpoch > 0 else { return learningRate }
-        let steps = max(0, epoch - 1) / stepEpoch
-        var rate = learningRate
-        for _ in 0..<steps { rate *= stepGamma }
-        return rate
+        schedule.rate(base: learningRate, epoch: epoch - 1)
     }
 }

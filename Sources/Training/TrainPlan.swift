@@ -1,5 +1,6 @@
 import Models
 import Rebalance
+import Tensor
 
 /// The checked, typed form of `TrainOptions`: what a run trains and how it treats gradients.
 public struct TrainPlan: Sendable {
@@ -90,6 +91,23 @@ public struct TrainPlan: Sendable {
                           + "\(options.modulationEnds))")
         }
 
+        guard ["sgd", "adam", "adamw"].contains(options.optimizer) else {
+            throw invalid("unknown optimizer \(options.optimizer) (sgd, adam, adamw)")
+        }
+        guard ["step", "multistep", "cosine", "constant"].contains(options.scheduler) else {
+            throw invalid("unknown scheduler \(options.scheduler) (step, multistep, cosine, "
+                          + "constant)")
+        }
+        if let norm = options.clipNorm, !(norm > 0 && norm.isFinite) {
+            throw invalid("clip norm must be a positive number, got \(norm)")
+        }
+        if let fraction = options.validFromTrain, !(fraction > 0 && fraction < 1) {
+            throw invalid("valid-from-train must lie strictly between 0 and 1, got \(fraction)")
+        }
+        guard ["actor", "group", "none"].contains(options.groupBy) else {
+            throw invalid("unknown group-by \(options.groupBy) (actor, group, none)")
+        }
+
         self.method = method
         self.modality = modality
         self.importance = importance
@@ -102,6 +120,24 @@ public struct TrainPlan: Sendable {
             : nil
         self.modulationEpochs = options.modulationStarts...options.modulationEnds
         self.compat = options.compat
+    }
+
+    /// The optimizer the options name over `parameters`: SGD (momentum, weight decay,
+    /// Nesterov), Adam or AdamW.
+    public static func makeOptimizer(_ options: TrainOptions,
+                                     parameters: [Parameter]) -> any Optimizer {
+        switch options.optimizer {
+        case "adam", "adamw":
+            return Adam(parameters: parameters, learningRate: Float(options.learningRate),
+                        beta1: Float(options.beta1), beta2: Float(options.beta2),
+                        epsilon: Float(options.epsilon),
+                        weightDecay: Float(options.weightDecay),
+                        decoupled: options.optimizer == "adamw")
+        default:
+            return SGD(parameters: parameters, learningRate: Float(options.learningRate),
+                       momentum: Float(options.momentum),
+                       weightDecay: Float(options.weightDecay), nesterov: options.nesterov)
+        }
     }
 
     /// The masked-subnetwork method of AMSS / AMSS+, or nil for the baselines.

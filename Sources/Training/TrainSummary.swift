@@ -6,8 +6,13 @@ public struct TrainSummary: Codable, Equatable, Sendable {
     public var bestTestAcc: Double
     /// The selection split's accuracy (percent) at the best epoch.
     public var bestSelectionAcc: Double
-    /// `valid` when the cache has a validation split, otherwise `test`.
+    /// `valid` when there is a validation split (from the cache or carved from train),
+    /// otherwise `test`.
     public var selectionSplit: String
+    /// How the selection split came about, in words (e.g. that test chose the best epoch).
+    public var selectionNote: String
+    /// Class names with no test clip, left out of the macro means.
+    public var testAbsentClasses: [String]
     /// Epochs run.
     public var epochs: Int
     /// The run folder.
@@ -21,16 +26,21 @@ public struct TrainSummary: Codable, Equatable, Sendable {
         case bestTestAcc = "best_test_acc"
         case bestSelectionAcc = "best_selection_acc"
         case selectionSplit = "selection_split"
+        case selectionNote = "selection_note"
+        case testAbsentClasses = "test_absent_classes"
         case runFolder = "run_folder"
     }
 
     /// Makes a summary.
     public init(bestEpoch: Int, bestTestAcc: Double, bestSelectionAcc: Double,
-                selectionSplit: String, epochs: Int, runFolder: String, checkpoint: String) {
+                selectionSplit: String, selectionNote: String, testAbsentClasses: [String],
+                epochs: Int, runFolder: String, checkpoint: String) {
         self.bestEpoch = bestEpoch
         self.bestTestAcc = bestTestAcc
         self.bestSelectionAcc = bestSelectionAcc
         self.selectionSplit = selectionSplit
+        self.selectionNote = selectionNote
+        self.testAbsentClasses = testAbsentClasses
         self.epochs = epochs
         self.runFolder = runFolder
         self.checkpoint = checkpoint

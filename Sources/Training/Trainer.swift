@@ -7,9 +7,11 @@ import Rebalance
 /// Every step is a `TrainingStep`: forward, keep ratios from the batch's uni-modal logits and
 /// features, backward of the fused cross-entropy, gradient masking (AMSS, AMSS+) or modulation
 /// (OGM, OGM-GE), SGD update. After every epoch the test split (and the validation split when
-/// there is one) is evaluated, one line of metrics goes to the callback and to `metrics.jsonl`,
-/// and the best epoch on the selection split is saved to `best.ckpt`. The selection split is the
-/// validation split when one exists, except under `compat`, where it is the test split as in the
+/// there is one) is evaluated, one line of metrics goes to `metrics.jsonl` and `metrics.tsv`
+/// and to the callback, the best epoch on the selection split is saved to `best.ckpt` and the
+/// whole training state to `last.ckpt`, from which `run(resume: true)` continues. The
+/// selection split is the validation split when one exists (the cache's, or one carved from
+/// train by `--valid-from-train`), except under `compat`, where it is the test split as in the
 /// reference.
 public final class Trainer {
     /// The run's options.
@@ -40,6 +42,8 @@ public final class Trainer {
                                 + "per clip and threads must be positive and the run folder "
                                 + "named")
         }
+        var data = data
+        try data.carveValidation(options)
         self.options = options
         self.plan = plan
         self.data = data
@@ -52,23 +56,49 @@ public final class Trainer {
         data.valid == nil || plan.compat ? "test" : "valid"
     }
 
-    /// Trains for `options.epochs` epochs, calling `onEpoch` after each.
-    ///
-    /// - Returns: the best epoch, its test accuracy and the split it was chosen on.
-    /// - Throws: `TrainingError` when reading data or writing the run folder fails.
-    public func run(onEpoch: (EpochMetrics) -> Void) throws -> TrainSummary {
-        let folder = try RunFolder(path: options.out)
-        try folder.writeConfiguration(configuration())
-        BLAS.setThreads(options.threads)
+    /// How the selection split came about, in words.
+    public var selectionNote: String {
+        if selectionSplit == "valid" {
+            return data.validNote ?? "best epoch chosen on the cache's valid split"
+        }
+        if data.valid != nil {
+            return "best epoch chosen on the test split (--compat reference), although a "
+                + "valid split exists"
+        }
+        return "no valid split: the test split chose the best epoch, as the reference does "
+            + "(its test accuracy is optimistic; --valid-from-train carves one)"
+    }
 
+    /// Trains for `options.epochs` epochs, calling `onEpoch` after each epoch's files are
+    /// written (an error it throws stops the run there, as a kill would).
+    ///
+    /// - Parameters:
+    ///   - resume: continue the run in `options.out` from its `last.ckpt` instead of starting
+    ///     one; the epochs after the checkpoint's are trained again and give the metrics an
+    ///     uninterrupted run gives.
+    ///   - environment: the tool and library versions for `config.json`.
+    /// - Returns: the best epoch, its test accuracy and the split it was chosen on.
+    /// - Throws: `TrainingError` when reading data or writing the run folder fails, or when
+    ///   resuming a run of other options or without `last.ckpt`.
+    public func run(resume: Bool = false, environment: RunEnvironment? = nil,
+                    onEpoch: (EpochMetrics) throws -> Void) throws -> TrainSummary {
+        let folder = try RunFolder(path: options.out, resuming: resume)
+        BLAS.setThreads(options.threads)
         let step = TrainingStep(model: model, plan: plan, options: options,
                                 classCount: data.classes.count)
-        let trainStream = stream(data.train, training: true)
+        var best = Best(epoch: 0, selection: 0, test: 0)
+        var history: [EpochMetrics] = []
+        if resume {
+            (best, history) = try restore(step: step, folder: folder)
+        } else {
+            try folder.writeConfiguration(configuration(environment))
+        }
 
-        var best: (epoch: Int, selection: Double, test: Double)?
-        for epoch in 1...options.epochs {
+        let trainStream = stream(data.train, training: true)
+        for epoch in stride(from: history.count + 1, through: options.epochs, by: 1) {
             let started = Date()
-            step.optimizer.learningRate = Float(options.learningRate(atEpoch: epoch))
+            let rate = options.learningRate(atEpoch: epoch)
+            step.optimizer.learningRate = Float(rate)
             let totals = try trainEpoch(epoch, stream: trainStream, step: step)
             guard totals.loss.isFinite else {
                 throw TrainingError(path: options.out, reason: "training diverged in epoch "
@@ -80,53 +110,116 @@ public final class Trainer {
             let valid = try data.valid.map {
                 try Evaluation.run(model: model, stream: stream($0, training: false))
             }
-
-            let ratios = totals.keepRatios
             let metrics = EpochMetrics(
-                epoch: epoch, trainLoss: totals.loss, trainAcc: totals.accuracy,
-                testAcc: test.accuracy, testAccAudio: test.audioAccuracy,
-                testAccVisual: test.visualAccuracy, testF1: test.macroF1,
-                testMAP: test.meanAveragePrecision, testAUC: test.auc, validAcc: valid?.accuracy,
-                rhoAudio: ratios.count == 2 ? ratios[0] : nil,
-                rhoVisual: ratios.count == 2 ? ratios[1] : nil,
+                epoch: epoch, learningRate: rate, trainLoss: totals.loss,
+                trainAcc: totals.accuracy, test: test, classes: data.classes, valid: valid,
+                keepRatioSteps: totals.keepRatioSteps,
                 seconds: Date().timeIntervalSince(started))
-            onEpoch(metrics)
             try folder.append(metrics)
+            history.append(metrics)
 
             let selection = selectionSplit == "valid" ? valid?.accuracy ?? test.accuracy
                                                       : test.accuracy
-            if best == nil || selection > (best?.selection ?? 0) {
-                best = (epoch, selection, test.accuracy)
-                try Checkpoint(model: model, epoch: epoch, selectionSplit: selectionSplit,
-                               selectionAccuracy: selection, classes: data.classes,
-                               configKey: data.configKey, options: options)
-                    .write(to: folder.checkpointPath)
+            if best.epoch == 0 || selection > best.selection {
+                best = Best(epoch: epoch, selection: selection, test: test.accuracy)
+                try checkpoint(epoch: epoch, selection: selection).write(to: folder.checkpointPath)
             }
+            try checkpoint(epoch: epoch, selection: selection, step: step, best: best)
+                .write(to: folder.lastCheckpointPath)
+            try onEpoch(metrics)
         }
 
-        let summary = TrainSummary(bestEpoch: best?.epoch ?? 0, bestTestAcc: best?.test ?? 0,
-                                   bestSelectionAcc: best?.selection ?? 0,
-                                   selectionSplit: selectionSplit, epochs: options.epochs,
-                                   runFolder: folder.path, checkpoint: folder.checkpointPath)
+        let summary = TrainSummary(bestEpoch: best.epoch, bestTestAcc: best.test,
+                                   bestSelectionAcc: best.selection,
+                                   selectionSplit: selectionSplit, selectionNote: selectionNote,
+                                   testAbsentClasses: history.last?.testAbsentClasses ?? [],
+                                   epochs: options.epochs, runFolder: folder.path,
+                                   checkpoint: folder.checkpointPath)
         try folder.writeSummary(summary)
         return summary
     }
 
+    // MARK: - Checkpoints
+
+    /// The best epoch so far (epoch 0: none yet).
+    private struct Best {
+        var epoch: Int
+        var selection: Double
+        var test: Double
+    }
+
+    /// A checkpoint of the model; with `step`, also the optimizer and generator states.
+    private func checkpoint(epoch: Int, selection: Double, step: TrainingStep? = nil,
+                            best: Best? = nil) -> Checkpoint {
+        var state: Checkpoint.TrainingState?
+        if let step, let best {
+            typealias State = Checkpoint.TrainingState
+            state = State(maskerGenerator: step.masker.map { State.words(of: $0.generator) },
+                          noiseGenerator: State.words(of: step.noise), bestEpoch: best.epoch,
+                          bestSelectionAccuracy: best.selection, bestTestAccuracy: best.test)
+        }
+        return Checkpoint(model: model, epoch: epoch, selectionSplit: selectionSplit,
+                          selectionAccuracy: selection, classes: data.classes,
+                          configKey: data.configKey, options: options,
+                          optimizerState: step?.optimizer.state ?? [:], training: state)
+    }
+
+    /// Loads `last.ckpt` into the model and `step`, and trims the metrics files to its epoch.
+    private func restore(step: TrainingStep,
+                         folder: RunFolder) throws -> (Best, [EpochMetrics]) {
+        let path = folder.lastCheckpointPath
+        guard FileManager.default.fileExists(atPath: path) else {
+            // Stopped before the first epoch's checkpoint: start again from epoch 1.
+            try folder.rewriteMetrics([])
+            return (Best(epoch: 0, selection: 0, test: 0), [])
+        }
+        let saved = try Checkpoint.read(from: path)
+        guard let state = saved.header.training else {
+            throw TrainingError(path: path, reason: "holds no training state to resume from")
+        }
+        guard saved.header.options == options, saved.header.configKey == data.configKey else {
+            throw TrainingError(path: path, reason: "was written by a run of other options or "
+                                + "another cache; resume with the run's own config.json")
+        }
+        try saved.load(into: model, path: path)
+        step.optimizer.state = saved.optimizerState
+        if let masker = step.masker {
+            guard let words = state.maskerGenerator,
+                  let generator = Checkpoint.TrainingState.generator(from: words) else {
+                throw TrainingError(path: path, reason: "has no unit-sampler generator state")
+            }
+            masker.generator = generator
+        }
+        guard let noise = Checkpoint.TrainingState.generator(from: state.noiseGenerator) else {
+            throw TrainingError(path: path, reason: "has no noise generator state")
+        }
+        step.noise = noise
+
+        let history = try folder.readMetrics().filter { $0.epoch <= saved.header.epoch }
+        guard history.map(\.epoch) == (0..<saved.header.epoch).map({ $0 + 1 }) else {
+            throw TrainingError(path: folder.metricsPath, reason: "does not hold epochs 1 to "
+                                + "\(saved.header.epoch) of the checkpoint")
+        }
+        try folder.rewriteMetrics(history)
+        return (Best(epoch: state.bestEpoch, selection: state.bestSelectionAccuracy,
+                     test: state.bestTestAccuracy), history)
+    }
+
     // MARK: - Steps
 
-    /// Loss, accuracy (percent) and mean keep ratios of one training epoch.
+    /// Loss, accuracy (percent) and per-step keep ratios of one training epoch.
     private struct EpochTotals {
         var loss: Double
         var accuracy: Double
-        var keepRatios: [Double]
+        var keepRatioSteps: [[Double]]
     }
 
     private func trainEpoch(_ epoch: Int, stream: ShardStream,
                             step: TrainingStep) throws -> EpochTotals {
         let batches = stream.epoch(epoch)
         defer { batches.close() }
-        var lossSum = 0.0, correct = 0, seen = 0, steps = 0
-        var ratioSums: [Double] = []
+        var lossSum = 0.0, correct = 0, seen = 0
+        var ratioSteps: [[Double]] = []
 
         while let batch = try batches.next() {
             let result: TrainingStep.Result
@@ -140,12 +233,9 @@ public final class Trainer {
             lossSum += result.loss * Double(result.count)
             correct += result.correct
             seen += result.count
-            steps += 1
-            if ratioSums.isEmpty {
-                ratioSums = [Double](repeating: 0, count: result.keepRatios.count)
-            }
-            for (m, ratio) in result.keepRatios.enumerated() where m < ratioSums.count {
-                ratioSums[m] += ratio
+            if ratioSteps.isEmpty { ratioSteps = result.keepRatios.map { _ in [] } }
+            for (m, ratio) in result.keepRatios.enumerated() where m < ratioSteps.count {
+                ratioSteps[m].append(ratio)
             }
         }
 
@@ -155,7 +245,7 @@ public final class Trainer {
         }
         return EpochTotals(loss: lossSum / Double(seen),
                            accuracy: 100 * Double(correct) / Double(seen),
-                           keepRatios: ratioSums.map { $0 / Double(steps) })
+                           keepRatioSteps: ratioSteps)
     }
 
     private func stream(_ source: ClipSource, training: Bool) -> ShardStream {
@@ -166,13 +256,15 @@ public final class Trainer {
             maxBatches: training ? options.maxBatchesPerEpoch : nil, seed: options.seed))
     }
 
-    private func configuration() -> RunFolder.Configuration {
+    private func configuration(_ environment: RunEnvironment?) -> RunFolder.Configuration {
         var sizes = ["train": data.train.sampleCount, "test": data.test.sampleCount]
         if let valid = data.valid { sizes["valid"] = valid.sampleCount }
         return RunFolder.Configuration(options: options, cacheFolder: data.cacheFolder,
                                        configKey: data.configKey, classes: data.classes,
                                        splitSizes: sizes, selectionSplit: selectionSplit,
+                                       selectionNote: selectionNote,
                                        referenceBehaviours: plan.compat
-                                           ? TrainPlan.referenceBehaviours : [])
+                                           ? TrainPlan.referenceBehaviours : [],
+                                       environment: environment)
     }
 }

@@ -15,6 +15,8 @@ public struct TrainingData {
     public var valid: ClipSource?
     /// The test split.
     public var test: ClipSource
+    /// How the valid split was made when it was not the cache's own (e.g. carved from train).
+    public var validNote: String?
 
     /// Makes training data from sources.
     ///
@@ -51,6 +53,25 @@ public struct TrainingData {
         self.train = train
         self.valid = valid
         self.test = test
+    }
+
+    /// Opens a cache folder as `init(cacheFolder:)` does and, when it has no valid split and
+    /// `options.validFromTrain` is set, carves one from train (`ValidationCarver`).
+    ///
+    /// - Throws: what `init(cacheFolder:)` and `ValidationCarver.carve` throw.
+    public init(cacheFolder: String, options: TrainOptions) throws {
+        try self.init(cacheFolder: cacheFolder)
+        try carveValidation(options)
+    }
+
+    /// Carves a valid split from train when there is none and the options ask for one.
+    public mutating func carveValidation(_ options: TrainOptions) throws {
+        guard valid == nil, let fraction = options.validFromTrain else { return }
+        let parts = try ValidationCarver.carve(train, fraction: fraction,
+                                               groupBy: options.groupBy, seed: options.seed)
+        train = parts.train
+        valid = parts.valid
+        validNote = parts.note
     }
 
     /// Opens the train, valid (if listed) and test splits of a cache folder.

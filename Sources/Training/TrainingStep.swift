@@ -22,7 +22,7 @@ public final class TrainingStep {
         public var masking = 0.0
         /// OGM / OGM-GE coefficients, scaling and noise.
         public var modulation = 0.0
-        /// The SGD update.
+        /// Gradient clipping and the optimizer update.
         public var update = 0.0
 
         /// Makes zero timings.
@@ -53,17 +53,20 @@ public final class TrainingStep {
     /// The model being trained.
     public let model: any ClipClassifier
     /// The optimizer.
-    public let optimizer: SGD
+    public let optimizer: any Optimizer
     /// The plan (method and gradient treatment).
     public let plan: TrainPlan
 
     private let classCount: Int
     private let framesPerClip: Int
     private let estimator: KeepRatioEstimator
-    private let masker: MaskedSubnetworkOptimizer<SeededGenerator>?
+    /// The unit sampler's owner (its generator state is saved in checkpoints).
+    let masker: MaskedSubnetworkOptimizer<SeededGenerator>?
     private let groups: [MaskableGroup]
     private let convolutionWeights: [[Parameter]]
-    private var noise: SeededGenerator
+    private let clipNorm: Double?
+    /// The OGM-GE noise generator (its state is saved in checkpoints).
+    var noise: SeededGenerator
 
     /// Mixed into the seed of the unit samplers ("masker" in ASCII) so that their draws are
     /// not the model initialisation's.
@@ -78,9 +81,8 @@ public final class TrainingStep {
         self.plan = plan
         self.classCount = classCount
         framesPerClip = options.framesPerClip
-        optimizer = SGD(parameters: model.parameters, learningRate: Float(options.learningRate),
-                        momentum: Float(options.momentum),
-                        weightDecay: Float(options.weightDecay))
+        optimizer = TrainPlan.makeOptimizer(options, parameters: model.parameters)
+        clipNorm = options.clipNorm
         estimator = KeepRatioEstimator(temperature: options.temperature, bias: options.bias,
                                        compat: plan.compat)
         masker = plan.maskingMethod.map {
@@ -124,7 +126,9 @@ public final class TrainingStep {
         }
         timings.keepRatios = lap()
 
+        let lossStarted = LayerProfile.start()
         let (loss, gradient) = CrossEntropy.forward(logits: output.logits, labels: batch.labels)
+        LayerProfile.stop("cross_entropy", lossStarted)
         model.backward(gradLogits: gradient)
         timings.backward = lap()
 
@@ -152,7 +156,10 @@ public final class TrainingStep {
         }
         timings.modulation = lap()
 
+        let updateStarted = LayerProfile.start()
+        if let clipNorm { GradientClipping.clip(model.parameters, maxNorm: clipNorm) }
         optimizer.step()
+        LayerProfile.stop("optimizer", updateStarted)
         timings.update = lap()
 
         return Result(loss: Double(loss),

@@ -4,9 +4,11 @@ import Training
 /// `amss bench train`: the cost of the mask step inside a training step, per encoder width.
 enum BenchTrainCommand {
     static let help = """
-        usage: amss bench train [--method amss|amss+|...] [--widths 1,0.25] [--batch-size B]
-                                [--steps N] [--warmup N] [--threads N] [--sampler S]
-                                [--importance I] [--unbiased D] [--seed S] [--json]
+        usage: amss bench train [--method amss|amss+|...] [--widths 1,0.25 | --width W]
+                                [--batch-size B | --batch B] [--steps N] [--warmup N]
+                                [--threads N] [--sampler S] [--importance I] [--unbiased D]
+                                [--seed S] [--profile] [--torch [--python SCRIPT]]
+                                [--loader CACHE] [--json]
 
         Times training steps of the audio–visual model on a synthetic batch of CREMA-D-shaped
         clips (spectrograms 257×188, frames 224×224, 6 classes), phase by phase, inside the
@@ -18,7 +20,15 @@ enum BenchTrainCommand {
                           a smaller batch gives a larger, more conservative fraction)
           --steps N       timed steps per width (default 3), after --warmup N (default 1)
           --threads N     BLAS threads (default 2)
-          --json          one JSON object with every measurement on stdout
+          --profile       also seconds per layer kind (conv, batch_norm, gelu, …) per step
+          --torch         also time the same step in PyTorch (tools/bench/train.py, same
+                          width, batch, threads and steps; with --profile, its per-operator
+                          profile grouped by layer kind) and print the ratio ours / PyTorch
+          --loader CACHE  also the clips/s ShardStream delivers from CACHE's train split (same
+                          batch size, augmentation on), beside the trainer's consumption
+                          (batch / train_step_s of the first width)
+          --json          one JSON object with every measurement on stdout; `train_step_s` is
+                          the first width's seconds per training step
         """
 
     /// One width's numbers, for `--json`.
@@ -35,10 +45,13 @@ enum BenchTrainCommand {
         let maskStepSeconds: Double
         let maskFraction: Double
         let worstFraction: Double
+        let profile: [String: Double]?
+        var torch: BenchTrainTorch.Result?
 
         enum CodingKeys: String, CodingKey {
-            case width, steps, forward, backward, masking, modulation, update
-            case stepSeconds = "step_seconds"
+            case width, steps, forward, backward, masking, modulation, update, torch
+            case stepSeconds = "train_step_s"
+            case profile = "profile_s"
             case keepRatios = "keep_ratios"
             case maskStepSeconds = "mask_step_seconds"
             case maskFraction = "mask_fraction"
@@ -46,16 +59,33 @@ enum BenchTrainCommand {
         }
     }
 
+    /// The `--json` object.
+    struct Report: Encodable {
+        let trainStepSeconds: Double
+        let rows: [Row]
+        let loaderSamplesPerSecond: Double?
+        let trainerSamplesPerSecond: Double
+
+        enum CodingKeys: String, CodingKey {
+            case rows
+            case trainStepSeconds = "train_step_s"
+            case loaderSamplesPerSecond = "loader_samples_s"
+            case trainerSamplesPerSecond = "trainer_samples_s"
+        }
+    }
+
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(
             words, valued: ["method", "widths", "batch-size", "steps", "warmup", "threads",
-                            "sampler", "importance", "unbiased", "seed"],
-            allowedFlags: ["help", "json"])
+                            "sampler", "importance", "unbiased", "seed", "width", "batch",
+                            "python", "loader"],
+            allowedFlags: ["help", "json", "profile", "torch"])
         if arguments.flag("help") { Output.line(help); return 0 }
         guard arguments.positional.isEmpty else {
             throw UsageError("bench train takes no positional argument\n\n\(help)")
         }
-        let widths = try (arguments.options["widths"] ?? "1,0.25").split(separator: ",")
+        let widthList = arguments.options["width"] ?? arguments.options["widths"] ?? "1,0.25"
+        let widths = try widthList.split(separator: ",")
             .map { text -> Double in
                 guard let width = Double(text), width > 0, width.isFinite else {
                     throw UsageError("--widths takes positive numbers, got '\(text)'")
@@ -73,7 +103,9 @@ enum BenchTrainCommand {
             var options = TrainOptions(out: "bench")
             options.method = arguments.options["method"] ?? "amss"
             options.width = width
-            options.batchSize = try arguments.integer("batch-size", default: 16, in: 1...4096)
+            options.batchSize = try arguments.integer(
+                arguments.options["batch"] != nil ? "batch" : "batch-size", default: 16,
+                in: 1...4096)
             options.threads = try arguments.integer("threads", default: 2, in: 1...256)
             options.seed = UInt64(try arguments.integer("seed", default: 42))
             options.sampler = arguments.options["sampler"] ?? options.sampler
@@ -85,6 +117,7 @@ enum BenchTrainCommand {
             configuration.steps = try arguments.integer("steps", default: 3, in: 1...10_000)
             configuration.warmupSteps = try arguments.integer("warmup", default: 1,
                                                               in: 0...10_000)
+            configuration.profile = arguments.flag("profile")
 
             let measurement = try StepBenchmark(configuration).run()
             let t = measurement.timings
@@ -92,20 +125,45 @@ enum BenchTrainCommand {
                           forward: t.forward, keepRatios: t.keepRatios, backward: t.backward,
                           masking: t.masking, modulation: t.modulation, update: t.update,
                           maskStepSeconds: t.maskStep, maskFraction: measurement.maskFraction,
-                          worstFraction: measurement.worstFraction)
-            rows.append(row)
+                          worstFraction: measurement.worstFraction,
+                          profile: configuration.profile ? measurement.layerSeconds : nil)
+            var measured = row
+            if arguments.flag("torch") {
+                measured.torch = try BenchTrainTorch.run(
+                    script: arguments.options["python"] ?? "tools/bench/train.py",
+                    width: width, batch: options.batchSize, threads: options.threads,
+                    steps: configuration.steps, warmup: configuration.warmupSteps,
+                    profile: configuration.profile, ours: t.total)
+            }
+            rows.append(measured)
             if !json {
                 Output.line(String(format: "%5.3f  %7.3f  %7.3f  %7.4f  %8.3f  %7.4f  %7.4f  "
                                    + "%9.4f  %7.2f %%  %5.2f %%", width, t.total, t.forward,
                                    t.keepRatios, t.backward, t.masking, t.update, t.maskStep,
                                    100 * measurement.maskFraction,
                                    100 * measurement.worstFraction))
+                BenchTrainTorch.printDetails(measured)
             }
         }
 
         let met = rows.allSatisfy { $0.maskFraction <= 0.03 }
+        let batch = try arguments.integer(
+            arguments.options["batch"] != nil ? "batch" : "batch-size", default: 16,
+            in: 1...4096)
+        let step = rows.first?.stepSeconds ?? 0
+        let consumption = step > 0 ? Double(batch) / step : 0
+        let loader = try arguments.options["loader"].map {
+            try LoaderBenchmark.samplesPerSecond(cacheFolder: $0, batchSize: batch)
+        }
+        if let loader, !json {
+            Output.line(String(format: "loader %.1f clips/s, trainer consumes %.2f clips/s "
+                               + "(%.0f× headroom)", loader, consumption,
+                               consumption > 0 ? loader / consumption : .nan))
+        }
         if json {
-            try Output.json(["rows": rows])
+            try Output.json(Report(trainStepSeconds: step, rows: rows,
+                                   loaderSamplesPerSecond: loader,
+                                   trainerSamplesPerSecond: consumption))
         } else {
             Output.line("mask step ≤ 3 % of the step at every width: " + (met ? "yes" : "no"))
         }

@@ -78,7 +78,6 @@ enum PrepCommand {
                                  + "layout file's `pipeline` section")
             }
             let loaded = try FolderPipeline.load(path: path)
-            try FolderPipeline.checkStages(loaded.layout.file)
             (layout, config) = (loaded.layout, loaded.config)
         } else if Layouts.named(dataset) == nil {
             throw UsageError("unknown dataset '\(dataset)'; known: "
@@ -141,6 +140,12 @@ enum PrepCommand {
                 .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             Output.error("rejected: \(codes); each is listed with its path and reason in "
                          + "\(summary.cacheFolder)/manifest.json")
+        }
+        if !summary.warningsByCode.isEmpty {
+            let codes = summary.warningsByCode.sorted { $0.key < $1.key }
+                .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            Output.error("prepared with warnings: \(codes); each is listed with its path and "
+                         + "reason under warnings in \(summary.cacheFolder)/manifest.json")
         }
         if let part = summary.part {
             Output.error("part \(part) done; once every part is done, run "

@@ -12,11 +12,18 @@ enum TrainCommand {
                           [--temperature T] [--bias X] [--mask backbone,fusion]
                           [--unbiased exact|poisson|systematic] [--alpha A]
                           [--modulation-epochs A:B] [--ogm-variant paper|code]
-                          [--compat reference] [--json]
+                          [--compat reference] [--optimizer sgd|adam|adamw] [--nesterov]
+                          [--momentum M] [--weight-decay D] [--betas B1,B2] [--eps E]
+                          [--scheduler step|multistep|cosine|constant] [--step-epoch N]
+                          [--gamma G] [--milestones A,B,…] [--min-lr R] [--clip-norm N]
+                          [--valid-from-train F] [--group-by actor|group|none]
+                          [--seeds S1,S2,…] [--json]
+               amss train --resume <run-folder> [--json]
 
         Trains on the shards of <cache-folder> (the folder `amss prep` printed), one line per
-        epoch, and writes DIR/config.json (every option), DIR/metrics.jsonl, DIR/best.ckpt and
-        DIR/summary.json.
+        epoch, and writes DIR/config.json (every option, tool, git and library versions),
+        DIR/metrics.jsonl, DIR/metrics.tsv (the reference's columns), DIR/best.ckpt,
+        DIR/last.ckpt (after every epoch) and DIR/summary.json.
           --method M      joint (no gradient treatment), unimodal (one encoder + linear head),
                           ogm, ogm-ge (on-the-fly gradient modulation, with Gaussian noise),
                           amss (default) or amss+ (masked subnetworks, re-weighted)
@@ -47,6 +54,21 @@ enum TrainCommand {
                           scaling, with the scaled gradient's deviation)
           --compat reference   every reference behaviour of METHOD.md at once (listed in
                           config.json under reference_behaviours)
+        Optimisation:
+          --optimizer O   sgd (default), adam or adamw;  --nesterov  Nesterov momentum (SGD)
+          --momentum M    SGD momentum (default 0.9);  --weight-decay D  (default 1e-4)
+          --betas B1,B2   Adam / AdamW moment decays (default 0.9,0.999);  --eps E  (1e-8)
+          --scheduler S   step (default: ×gamma every --step-epoch epochs, 60), multistep
+                          (×gamma after each of --milestones, epochs from 0), cosine (over
+                          --epochs, down to --min-lr, default 0) or constant;  --gamma G  (0.1)
+          --clip-norm N   clip the gradients to global L2 norm N before each update
+        Selection and repeats:
+          --valid-from-train F  without a valid split in the cache, carve fraction F of train
+                          as one, disjoint by --group-by (actor: CREMA-D's speaker, the id's
+                          first 4 characters; group: the shards' group column; none)
+          --seeds S1,S2,… one run per seed in DIR/seed-<S>, then mean ± std of the best epochs'
+                          test metrics (DIR/seeds.json)
+          --resume RUN    continue a stopped run from RUN/last.ckpt with its config.json
           --json          one JSON summary object on stdout instead of the epoch lines
         """
 
@@ -55,9 +77,24 @@ enum TrainCommand {
             words, valued: ["method", "modality", "epochs", "batch-size", "width", "seed", "out",
                             "lr", "threads", "max-batches", "compat", "sampler", "importance",
                             "frames-per-clip", "temperature", "bias", "mask", "unbiased", "alpha",
-                            "modulation-epochs", "ogm-variant"],
-            allowedFlags: ["json", "help"])
+                            "modulation-epochs", "ogm-variant", "optimizer", "momentum",
+                            "weight-decay", "betas", "eps", "scheduler", "step-epoch", "gamma",
+                            "milestones", "min-lr", "clip-norm", "valid-from-train", "group-by",
+                            "seeds", "resume"],
+            allowedFlags: ["json", "help", "nesterov"])
         if arguments.flag("help") { Output.line(help); return 0 }
+        let json = arguments.flag("json")
+        if let folder = arguments.options["resume"] {
+            guard arguments.positional.isEmpty, arguments.options.count == 1 else {
+                throw UsageError("--resume takes only the run folder (and --json): the run's "
+                                 + "config.json gives every option")
+            }
+            let configuration = try RunFolder(path: folder, resuming: true).readConfiguration()
+            let summary = try train(cacheFolder: configuration.cacheFolder,
+                                    options: configuration.options, quiet: json, resume: true)
+            if json { try Output.json(summary) }
+            return 0
+        }
         guard arguments.positional.count == 1 else {
             throw UsageError("train needs <cache-folder>\n\n\(help)")
         }
@@ -65,21 +102,26 @@ enum TrainCommand {
         options.framesPerClip = try arguments.integer(
             "frames-per-clip", default: recordedFramesPerClip(arguments.positional[0]),
             in: 1...64)
-        let json = arguments.flag("json")
+        if let seeds = arguments.options["seeds"] {
+            return try TrainSeeds.run(cacheFolder: arguments.positional[0], options: options,
+                                      seeds: try TrainSeeds.parse(seeds), json: json)
+        }
         let summary = try train(cacheFolder: arguments.positional[0], options: options,
                                 quiet: json)
         if json { try Output.json(summary) }
         return 0
     }
 
-    /// Runs the trainer, printing one line per epoch unless `quiet`.
-    static func train(cacheFolder: String, options: TrainOptions,
-                      quiet: Bool) throws -> TrainSummary {
+    /// Runs (or with `resume`, continues) the trainer, printing one line per epoch unless
+    /// `quiet`.
+    static func train(cacheFolder: String, options: TrainOptions, quiet: Bool,
+                      resume: Bool = false) throws -> TrainSummary {
         let trainer = try Trainer(cacheFolder: cacheFolder, options: options)
         if !quiet {
             Output.line("epoch  loss    acc     audio   visual  rho_a  rho_v  seconds")
         }
-        let summary = try trainer.run { metrics in
+        let summary = try trainer.run(resume: resume,
+                                      environment: TrainSeeds.environment()) { metrics in
             guard !quiet else { return }
             Output.line(String(format: "%5d  %6.4f  %6.2f  ", metrics.epoch, metrics.trainLoss,
                                metrics.testAcc)
@@ -93,6 +135,11 @@ enum TrainCommand {
             Output.line(String(format: "best epoch %d (chosen on %@): test accuracy %.2f %%; "
                                + "run folder %@", summary.bestEpoch, summary.selectionSplit,
                                summary.bestTestAcc, summary.runFolder))
+            Output.line(summary.selectionNote)
+            if !summary.testAbsentClasses.isEmpty {
+                Output.line("classes absent from test, left out of the macro means: "
+                            + summary.testAbsentClasses.joined(separator: ", "))
+            }
         }
         return summary
     }
@@ -180,6 +227,7 @@ enum TrainCommand {
         }
         options.ogmVariant = try choice(arguments, "ogm-variant", default: "paper",
                                         among: ["paper", "code"])
+        try readOptimisation(arguments, into: &options)
         if let compat = arguments.options["compat"] {
             guard compat == "reference" else {
                 throw UsageError("--compat takes only 'reference', got '\(compat)'")
@@ -187,6 +235,56 @@ enum TrainCommand {
             options.compat = true
         }
         return options
+    }
+
+    /// The optimizer, schedule, clipping and validation-carving options.
+    private static func readOptimisation(_ arguments: Arguments,
+                                         into options: inout TrainOptions) throws {
+        options.optimizer = try choice(arguments, "optimizer", default: "sgd",
+                                       among: ["sgd", "adam", "adamw"])
+        options.nesterov = arguments.flag("nesterov")
+        if options.nesterov && options.optimizer != "sgd" {
+            throw UsageError("--nesterov applies only to --optimizer sgd")
+        }
+        options.momentum = try real(arguments, "momentum", default: 0.9)
+        options.weightDecay = try real(arguments, "weight-decay", default: 1e-4)
+        guard options.momentum >= 0, options.weightDecay >= 0 else {
+            throw UsageError("--momentum and --weight-decay must be at least 0")
+        }
+        if let betas = arguments.options["betas"] {
+            let values = betas.split(separator: ",").compactMap { Double($0) }
+            guard values.count == 2, values.allSatisfy({ $0 >= 0 && $0 < 1 }) else {
+                throw UsageError("--betas takes B1,B2 with 0 ≤ B < 1, got '\(betas)'")
+            }
+            (options.beta1, options.beta2) = (values[0], values[1])
+        }
+        options.epsilon = try arguments.number("eps", default: 1e-8)
+        options.scheduler = try choice(arguments, "scheduler", default: "step",
+                                       among: ["step", "multistep", "cosine", "constant"])
+        options.stepEpoch = try arguments.integer("step-epoch", default: 60, in: 1...1_000_000)
+        options.stepGamma = try arguments.number("gamma", default: 0.1)
+        if let milestones = arguments.options["milestones"] {
+            let values = milestones.split(separator: ",").map { Int($0) }
+            guard !values.isEmpty, values.allSatisfy({ ($0 ?? -1) >= 0 }) else {
+                throw UsageError("--milestones takes epochs A,B,… (from 0), got '\(milestones)'")
+            }
+            options.milestones = values.compactMap { $0 }
+        }
+        if options.scheduler == "multistep" && options.milestones.isEmpty {
+            throw UsageError("--scheduler multistep needs --milestones")
+        }
+        options.cosineMinimum = try real(arguments, "min-lr", default: 0)
+        if arguments.options["clip-norm"] != nil {
+            options.clipNorm = try arguments.number("clip-norm", default: 1)
+        }
+        if let text = arguments.options["valid-from-train"] {
+            guard let fraction = Double(text), fraction > 0, fraction < 1 else {
+                throw UsageError("--valid-from-train takes a fraction in (0, 1), got '\(text)'")
+            }
+            options.validFromTrain = fraction
+        }
+        options.groupBy = try choice(arguments, "group-by", default: "actor",
+                                     among: ["actor", "group", "none"])
     }
 
     /// The value of `--name`, which must be one of `values`.
@@ -201,7 +299,7 @@ enum TrainCommand {
     }
 
     /// The value of `--name` as any finite number.
-    private static func real(_ arguments: Arguments, _ name: String,
+    static func real(_ arguments: Arguments, _ name: String,
                              default fallback: Double) throws -> Double {
         guard let text = arguments.options[name] else { return fallback }
         guard let value = Double(text), value.isFinite else {

@@ -10,6 +10,8 @@ let usage = """
       validate|prep folder <root> --layout FILE   the same for a layout described by a JSON file
       cache inspect|verify|merge|ls|gc   look into, check, join and tidy cache folders
       train <cache-folder>        train on prepared shards (AMSS, AMSS+, baselines)
+      eval <run-folder>           evaluate a run's best model on a split of its cache
+      report <run-folder>…        an HTML page with plots (and a comparison of several runs)
       demo                        make a small synthetic CREMA-D sample, prep it, train on it
       tokenize --vocab FILE       BERT WordPiece ids of each stdin line (as HF's BertTokenizer)
       bench prep <root>           time `amss prep` against tools/bench/prep.py on one layout
@@ -27,6 +29,8 @@ let commands: [String: ([String]) throws -> Int32] = [
     "prep": PrepCommand.run,
     "cache": CacheCommand.run,
     "train": TrainCommand.run,
+    "eval": EvalCommand.run,
+    "report": ReportCommand.run,
     "demo": DemoCommand.run,
     "bench": BenchCommand.run,
     "tokenize": TokenizeCommand.run,

@@ -107,15 +107,5 @@ final class FolderPipelineTests: XCTestCase {
                        "folder without --layout is a usage error")
         XCTAssertEqual(try CacheTestSupport.amss(["prep", "crema", scratch, "--layout",
                                                   bad]).status, 2)
-        let textOnly = scratch + "/text.json"
-        try Data("""
-            {"splits": {"train": {"file": "t.csv", "id_column": 0, "label_column": 1}},
-             "modalities": {"image": "i/{id}.jpg", "text": {"column": 1}}}
-            """.utf8).write(to: URL(fileURLWithPath: textOnly))
-        let unsupported = try CacheTestSupport.amss(["prep", "folder", scratch + "/root",
-                                                     "--layout", textOnly, "--quiet"])
-        XCTAssertEqual(unsupported.status, 1)
-        XCTAssertTrue(unsupported.err.contains("prep writes audio with frames or video"),
-                      unsupported.err)
     }
 }

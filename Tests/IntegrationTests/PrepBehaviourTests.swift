@@ -54,6 +54,30 @@ final class PrepBehaviourTests: XCTestCase {
         }
     }
 
+    func testATruncatedWAVIsPreparedAndItsWarningKeptInTheManifest() throws {
+        let root = try sample("a")
+        let names = try FileManager.default.contentsOfDirectory(atPath: root + "/AudioWAV")
+            .filter { $0.hasSuffix(".wav") }.sorted()
+        let name = try XCTUnwrap(names.first)
+        let path = root + "/AudioWAV/" + name
+        let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+        // The header still declares every sample; a third of the data is gone.
+        try whole.prefix(whole.count * 2 / 3).write(to: URL(fileURLWithPath: path))
+
+        let one = try prep(root)
+        let two = try prep(root)
+
+        let id = String(name.dropLast(4))
+        XCTAssertEqual(one.rejected, 0)
+        XCTAssertEqual(one.warningsByCode, ["truncated": 1])
+        XCTAssertEqual(two.shardsWritten, 0)
+        XCTAssertEqual(two.warningsByCode, ["truncated": 1])
+        let warnings = try XCTUnwrap(try Manifest.load(cacheFolder: two.cacheFolder).warnings)
+        XCTAssertEqual(warnings.map(\.id), [id])
+        XCTAssertEqual(warnings.map(\.path), ["AudioWAV/" + name])
+        XCTAssertEqual(warnings.map(\.code), ["truncated"])
+    }
+
     func testTwoDatasetRootsNeverShareACacheFolder() throws {
         let first = try prep(try sample("a"))
         let second = try prep(try sample("b"))

@@ -171,6 +171,7 @@ final class ShardStreamTests: XCTestCase {
             let shardSizes = [6]
             let audioShape = [16, 16]
             let frameShape = [16, 16]
+            let sampleIDs = [(0..<6).map { "f-\($0)" }]
             func clip(shard: Int, sample: Int) throws -> ClipSample {
                 if sample == 4 { throw TrainingError(path: "failing/4", reason: "unreadable") }
                 return SyntheticClips.clips(count: 1, classes: 2, seed: 1, prefix: "f")[0]

@@ -27,6 +27,20 @@ final class TrainOptionsTests: XCTestCase {
         XCTAssertEqual(options.learningRate(atEpoch: 60), 0.01)
         XCTAssertEqual(options.learningRate(atEpoch: 61), 0.001, accuracy: 1e-15)
         XCTAssertEqual(options.learningRate(atEpoch: 121), 0.0001, accuracy: 1e-15)
+
+        // The other schedules, with epochs from 1 mapped to PyTorch's epochs from 0.
+        var other = options
+        other.scheduler = "multistep"
+        other.milestones = [2, 5]
+        for (epoch, rate) in zip([1, 2, 3, 5, 6, 7], [0.01, 0.01, 0.001, 0.001, 0.0001, 0.0001]) {
+            XCTAssertEqual(other.learningRate(atEpoch: epoch), rate, accuracy: 1e-15)
+        }
+        other.scheduler = "cosine"
+        other.epochs = 10
+        XCTAssertEqual(other.learningRate(atEpoch: 1), 0.01, accuracy: 1e-15)
+        XCTAssertEqual(other.learningRate(atEpoch: 6), 0.005, accuracy: 1e-15)
+        other.scheduler = "constant"
+        XCTAssertEqual(other.learningRate(atEpoch: 70), 0.01)
     }
 
     func testPartialJSONTakesDefaultsAndKeysAreSnakeCase() throws {

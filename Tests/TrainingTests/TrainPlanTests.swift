@@ -91,10 +91,14 @@ final class TrainPlanTests: XCTestCase {
                              "modulation_starts", "modulation_ends", "ogm_variant",
                              "frames_per_clip", "threads", "max_batches_per_epoch", "out",
                              "importance", "sampler", "unbiased", "random_resized_crop",
-                             "shuffle_buffer"]
+                             "shuffle_buffer", "optimizer", "nesterov", "beta1", "beta2",
+                             "epsilon", "scheduler", "milestones", "cosine_minimum",
+                             "clip_norm", "valid_from_train", "group_by"]
             XCTAssertEqual(Set(saved.keys), keys)
             XCTAssertTrue(saved["modality"] is NSNull)
             XCTAssertTrue(saved["unbiased"] is NSNull)
+            XCTAssertTrue(saved["clip_norm"] is NSNull)
+            XCTAssertEqual(saved["optimizer"] as? String, "sgd")
             XCTAssertEqual(saved["alpha"] as? Double, 0.1)
             XCTAssertEqual(saved["modulation_ends"] as? Int, 9)
             XCTAssertEqual(saved["ogm_variant"] as? String, "code")

@@ -84,17 +84,46 @@ final class TrainerTests: XCTestCase {
         let text = try String(contentsOfFile: folder + "/metrics.jsonl", encoding: .utf8)
         let lines = text.split(separator: "\n")
         XCTAssertEqual(lines.count, 2)
-        let keys: Set = ["epoch", "train_loss", "train_acc", "test_acc", "test_acc_audio",
-                         "test_acc_visual", "test_f1", "test_map", "test_auc", "valid_acc",
-                         "rho_audio", "rho_visual", "seconds"]
+        let keys: Set = ["epoch", "lr", "train_loss", "train_acc", "test_loss", "test_acc",
+                         "test_acc_audio", "test_acc_visual", "test_f1", "test_map", "test_auc",
+                         "test_confusion", "test_absent_classes", "valid_acc", "rho_audio",
+                         "rho_visual", "rho_audio_steps", "rho_visual_steps", "seconds"]
         for (index, line) in lines.enumerated() {
             let object = try XCTUnwrap(try JSONSerialization.jsonObject(
                 with: Data(line.utf8)) as? [String: Any])
             XCTAssertEqual(Set(object.keys), keys)
             XCTAssertEqual(object["epoch"] as? Int, index + 1)
+            // The confusion matrix counts every test clip once; the per-step keep ratios
+            // average to the epoch's mean.
+            let confusion = try XCTUnwrap(object["test_confusion"] as? [[Int]])
+            XCTAssertEqual(confusion.count, 4)
+            XCTAssertEqual(confusion.joined().reduce(0, +), 64)
+            let diagonal = (0..<4).map { confusion[$0][$0] }.reduce(0, +)
+            XCTAssertEqual(Double(diagonal) * 100 / 64, epochs[index].testAcc, accuracy: 1e-9)
+            let steps = try XCTUnwrap(object["rho_audio_steps"] as? [Double])
+            XCTAssertEqual(steps.count, 192 / 16)
+            XCTAssertEqual(steps.reduce(0, +) / Double(steps.count),
+                           try XCTUnwrap(epochs[index].rhoAudio), accuracy: 1e-12)
+        }
+
+        // metrics.tsv: the reference's header, epochs from 0, the same numbers.
+        let table = try String(contentsOfFile: folder + "/metrics.tsv", encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        XCTAssertEqual(table.first, ["epoch", "train_loss", "train_acc", "test_loss", "a_acc",
+                                     "v_acc", "test_acc", "test_auc", "test_f1", "test_mAP",
+                                     "Train_Time"])
+        XCTAssertEqual(table.count, 3)
+        for (index, row) in table.dropFirst().enumerated() {
+            let record = epochs[index]
+            XCTAssertEqual(row[0], "\(index)")
+            let expected = [record.trainLoss, record.trainAcc, record.testLoss,
+                            record.testAccAudio ?? .nan, record.testAccVisual ?? .nan,
+                            record.testAcc, record.testAUC, record.testF1, record.testMAP]
+            XCTAssertEqual(row.dropFirst().prefix(9).compactMap(Double.init), expected)
         }
 
         XCTAssertEqual(summary.selectionSplit, "valid")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/last.ckpt"))
         let bestValid = try XCTUnwrap(epochs.compactMap(\.validAcc).max())
         XCTAssertEqual(summary.bestSelectionAcc, bestValid)
         let bestEpoch = try XCTUnwrap(epochs.first { $0.validAcc == bestValid })
