@@ -12,6 +12,9 @@ public enum FolderPipeline {
     public static func config(for file: FolderLayoutFile) throws -> PipelineConfig {
         var config = PipelineConfig(dataset: file.name, audio: AudioConfig(),
                                     frames: FrameConfig())
+        // The recorded layout decides the inputs, hence which sections `pipeline` may hold.
+        let layout = try JSONDecoder().decode(JSONValue.self, from: file.canonicalJSON)
+        config.layout = layout
         do {
             if let section = file.pipeline {
                 config = try PipelineConfig.load(data: section, path: file.path, over: config)
@@ -20,7 +23,7 @@ public enum FolderPipeline {
         } catch let error as PipelineError {
             throw FolderLayoutError(file: file.path, keyPath: "pipeline", reason: error.reason)
         }
-        config.layout = try JSONDecoder().decode(JSONValue.self, from: file.canonicalJSON)
+        config.layout = layout
         return config
     }
 

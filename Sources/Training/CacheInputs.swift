@@ -8,17 +8,20 @@ enum CacheInputs {
         ["audio", "frames", "image", "text"].filter { manifest.config[$0] != nil }
     }
 
-    /// Throws for a cache whose configuration has an image or text section without both audio
-    /// and frames: the trainer's encoders take audio and frames only. (A manifest that records
-    /// no sections at all is taken as it is; its shards are checked when opened.)
+    /// Throws for a cache whose configuration names inputs the trainer has no encoders for:
+    /// it trains audio with frames or with still images (read as one-frame clips). A manifest
+    /// that records no sections at all is taken as it is; its shards are checked when opened.
     static func requireAudioVisual(_ manifest: Manifest, cacheFolder: String) throws {
         let inputs = of(manifest)
-        guard inputs.contains("image") || inputs.contains("text") else { return }
-        guard !(inputs.contains("audio") && inputs.contains("frames")) else { return }
-        let held = inputs.isEmpty ? "no known input" : inputs.joined(separator: " and ")
+        guard !inputs.isEmpty else { return }
+        let trainable = inputs.contains("audio")
+            && (inputs.contains("frames") || inputs.contains("image"))
+            && !inputs.contains("text")
+        guard !trainable else { return }
         throw TrainingError(path: cacheFolder,
-                            reason: "this \(manifest.dataset) cache holds \(held) shards; "
-                                + "training has encoders for audio and frames (visual) only — "
-                                + "no image or text encoder exists yet")
+                            reason: "this \(manifest.dataset) cache holds "
+                                + inputs.joined(separator: " and ") + " shards; training has "
+                                + "encoders for audio with frames or images only — no text "
+                                + "encoder is wired into the trainer yet")
     }
 }

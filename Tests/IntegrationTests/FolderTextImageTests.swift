@@ -5,7 +5,8 @@ import XCTest
 /// `prep folder` with an image and a text modality: a layout file over the real Sarcasm layout
 /// that `tools/make_textimage_real.py` builds gives, sample for sample, the same labels, token
 /// ids and pixels as the built-in `prep sarcasm` (whose values RealTextImageTests checks
-/// against BertTokenizerLegacy's ids and Pillow's pictures).
+/// against BertTokenizerLegacy's ids and Pillow's pictures); and an audio + image layout over
+/// the real spoken-digit layout of `tools/make_folder_real.py` trains.
 final class FolderTextImageTests: XCTestCase {
     private var scratch = ""
 
@@ -86,5 +87,47 @@ final class FolderTextImageTests: XCTestCase {
             XCTAssertEqual(ours.tokens, theirs.tokens, id)
             XCTAssertTrue(ours.image == theirs.image, "pixels of \(id) differ")
         }
+    }
+
+    func testAudioAndImageLayoutPrepsAndTrainsOneEpoch() throws {
+        let root = ProcessInfo.processInfo.environment["AMSS_REAL_FOLDER"]
+            ?? CacheTestSupport.repository() + "/tools/.media/folder-real"
+        guard FileManager.default.fileExists(atPath: root + "/lists/train.csv") else {
+            XCTFail("no folder layout at \(root): run tools/test.sh")
+            return
+        }
+        let layoutFile = scratch + "/stills.json"
+        try Data("""
+            {"name": "stills",
+             "splits": {"train": {"file": "lists/train.csv", "id_column": "clip",
+                                  "label_column": "word"},
+                        "test": {"file": "lists/test.tsv", "header": false, "id_column": 0,
+                                 "label_column": 2}},
+             "modalities": {"audio": "wav/{id}.wav", "image": "frames/{id}/00000.jpg"},
+             "pipeline": {"audio": {"clip_seconds": 2},
+                          "image": {"width": 64, "height": 64}, "shard_size": 16}}
+            """.utf8).write(to: URL(fileURLWithPath: layoutFile))
+
+        let prep = try CacheTestSupport.amss([
+            "prep", "folder", root, "--layout", layoutFile, "--cache", scratch + "/cache",
+            "--quiet"])
+        XCTAssertEqual(prep.status, 0, prep.err)
+        let folder = String(prep.out.split(separator: "\n").last ?? "")
+        let manifest = try Manifest.load(cacheFolder: folder)
+        let entry = try XCTUnwrap(manifest.allEntries.first?.entry)
+        let reader = try ShardReader(path: folder + "/" + entry.file)
+        XCTAssertEqual(try reader.shape(of: "image"), [entry.samples, 64, 64, 3])
+        XCTAssertEqual(try reader.shape(of: "audio"), [entry.samples, 257, 125])
+        XCTAssertFalse(reader.hasDataset("frames"))
+        let train = try CacheTestSupport.amss([
+            "train", folder, "--epochs", "1", "--width", "0.125", "--batch-size", "8",
+            "--out", scratch + "/run", "--json"])
+
+        XCTAssertEqual(train.status, 0, train.err)
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(
+            with: Data((train.out.split(separator: "\n").last ?? "").utf8)) as? [String: Any])
+        let accuracy = try XCTUnwrap((summary["best_test_acc"] as? NSNumber)?.doubleValue,
+                                     "\(summary)")
+        XCTAssertTrue((0...100).contains(accuracy))
     }
 }
