@@ -37,7 +37,9 @@ public struct RunFolder {
     public var tablePath: String { file("metrics.tsv") }
     /// `<path>/best.ckpt`: the model of the best epoch.
     public var checkpointPath: String { file("best.ckpt") }
-    /// `<path>/last.ckpt`: the model and training state after the last finished epoch.
+    /// `<path>/last.ckpt`: the model and training state after the last finished epoch,
+    /// replaced (atomically, by rename) every epoch rather than kept per epoch, so a run of 80
+    /// width-1 epochs holds two checkpoints, not 80.
     public var lastCheckpointPath: String { file("last.ckpt") }
     /// `<path>/summary.json`.
     public var summaryPath: String { file("summary.json") }

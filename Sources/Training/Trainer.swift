@@ -177,7 +177,9 @@ public final class Trainer {
         guard let state = saved.header.training else {
             throw TrainingError(path: path, reason: "holds no training state to resume from")
         }
-        guard saved.header.options == options, saved.header.configKey == data.configKey else {
+        var savedOptions = saved.header.options
+        savedOptions.out = options.out  // a run folder may have been moved or renamed
+        guard savedOptions == options, saved.header.configKey == data.configKey else {
             throw TrainingError(path: path, reason: "was written by a run of other options or "
                                 + "another cache; resume with the run's own config.json")
         }

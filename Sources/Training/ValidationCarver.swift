@@ -50,6 +50,8 @@ public enum ValidationCarver {
     }
 
     /// The group key of every sample, per shard.
+    // LIMITATION: `group` reads an integer (int64) `group` dataset only — the shard schema
+    // defines no string group column, and no layout writes one yet.
     static func groupKeys(_ source: ClipSource, groupBy: String) throws -> [[String]] {
         switch groupBy {
         case "actor":

@@ -90,8 +90,10 @@ enum TrainCommand {
                                  + "config.json gives every option")
             }
             let configuration = try RunFolder(path: folder, resuming: true).readConfiguration()
-            let summary = try train(cacheFolder: configuration.cacheFolder,
-                                    options: configuration.options, quiet: json, resume: true)
+            var options = configuration.options
+            options.out = folder
+            let summary = try train(cacheFolder: configuration.cacheFolder, options: options,
+                                    quiet: json, resume: true)
             if json { try Output.json(summary) }
             return 0
         }

@@ -59,7 +59,12 @@ final class ResumeTests: XCTestCase {
             try handle.write(contentsOf: Data((extra + "\n").utf8))
             try handle.close()
 
-            cut = try RunFolder(path: cut.out, resuming: true).readConfiguration().options
+            // Resumed from a moved folder, with the options its config.json holds.
+            let moved = cut.out + "-moved"
+            try? FileManager.default.removeItem(atPath: moved)
+            try FileManager.default.moveItem(atPath: cut.out, toPath: moved)
+            cut = try RunFolder(path: moved, resuming: true).readConfiguration().options
+            cut.out = moved
             let resumed = try Trainer(data: data, options: cut).run(resume: true) { _ in }
 
             for file in ["metrics.jsonl", "metrics.tsv"] {
