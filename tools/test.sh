@@ -9,6 +9,8 @@ tools/fetch_media.sh
 python3 tools/make_crema_real.py tools/.media/crema-real --with-bad
 python3 tools/make_textimage_real.py tools/.media/textimage-real >/dev/null
 python3 tools/make_folder_real.py tools/.media/folder-real
+python3 tools/make_ks_real.py tools/.media/ks-real
+python3 tools/make_nvgesture_real.py tools/.media/nvgesture-real
 # h5py and numpy for the tests that read shards the way Python users do (pinned, kept for reruns).
 if [ ! -f tools/.media/pydeps/.ok ]; then
     python3 -m pip install -q --disable-pip-version-check --target tools/.media/pydeps \
@@ -19,4 +21,6 @@ export PYTHONPATH="$PWD/tools/.media/pydeps${PYTHONPATH:+:$PYTHONPATH}"
 export AMSS_REAL_CREMA="$PWD/tools/.media/crema-real"
 export AMSS_REAL_TEXTIMAGE="$PWD/tools/.media/textimage-real"
 export AMSS_REAL_FOLDER="$PWD/tools/.media/folder-real"
+export AMSS_REAL_KS="$PWD/tools/.media/ks-real"
+export AMSS_REAL_NVGESTURE="$PWD/tools/.media/nvgesture-real"
 exec swift test -c release -Xswiftc -enable-testing "$@"

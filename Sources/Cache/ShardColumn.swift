@@ -6,6 +6,8 @@ public struct ShardColumn {
         case uint8([UInt8])
         case int32([Int32])
         case int64([Int64])
+        /// IEEE 754 binary16 values as their bit patterns (`Float16.bitPattern`).
+        case float16([UInt16])
 
         /// The number of elements.
         public var count: Int {
@@ -14,6 +16,7 @@ public struct ShardColumn {
             case .uint8(let values): return values.count
             case .int32(let values): return values.count
             case .int64(let values): return values.count
+            case .float16(let values): return values.count
             }
         }
     }

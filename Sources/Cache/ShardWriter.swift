@@ -86,6 +86,7 @@ public enum ShardWriter {
         let space = H5Screate_simple(Int32(dims.count), &dims, nil)
         defer { H5Sclose(space) }
         let (fileType, memoryType) = types(of: column.values)
+        defer { if case .float16 = column.values { H5Tclose(fileType) } }
         let creation = datasetCreationList(shape: column.shape, deflateLevel: deflateLevel)
         defer { H5Pclose(creation) }
         let dataset = try HDF5.check(
@@ -99,6 +100,7 @@ public enum ShardWriter {
         case .uint8(let values): status = write(values, dataset, memoryType)
         case .int32(let values): status = write(values, dataset, memoryType)
         case .int64(let values): status = write(values, dataset, memoryType)
+        case .float16(let values): status = write(values, dataset, memoryType)
         }
         try HDF5.check(status, path, "write dataset \(column.name)")
 
@@ -121,7 +123,22 @@ public enum ShardWriter {
         case .uint8: return (amss_h5t_std_u8le(), amss_h5t_native_uint8())
         case .int32: return (amss_h5t_std_i32le(), amss_h5t_native_int32())
         case .int64: return (amss_h5t_std_i64le(), amss_h5t_native_int64())
+        case .float16:
+            let half = halfType()
+            return (half, half)
         }
+    }
+
+    /// A little-endian IEEE binary16 type, the layout h5py reads as float16 (H5Tcopy of
+    /// H5T_IEEE_F32LE, then H5Tset_fields, H5Tset_precision, H5Tset_size, H5Tset_ebias); the
+    /// caller closes it.
+    private static func halfType() -> hid_t {
+        let type = H5Tcopy(amss_h5t_ieee_f32le())
+        H5Tset_fields(type, 15, 10, 5, 0, 10)
+        H5Tset_precision(type, 16)
+        H5Tset_size(type, 2)
+        H5Tset_ebias(type, 15)
+        return type
     }
 
     private static func writeStrings(_ strings: [String], named name: String, in file: hid_t,

@@ -3,7 +3,9 @@ import Datasets
 /// The dataset layouts the command line knows, by name.
 public enum Layouts {
     /// The names accepted by `validate` and `prep`.
-    public static let names = ["crema", "folder", "sarcasm", "twitter15"]
+    public static let names = [
+        "crema", "ks", "nvgesture", "folder", "sarcasm", "twitter15",
+    ]
 
     /// The canonical name of a dataset alias (`crema-d` → `crema`).
     public static func canonicalName(_ name: String) -> String {
@@ -15,9 +17,24 @@ public enum Layouts {
     public static func named(_ name: String) -> DatasetLayout? {
         switch name {
         case "crema", "cremad", "crema-d": return CremaLayout()
+        case "ks", "kinetics-sounds", "kinetics_sound": return KineticsSoundsLayout()
+        case "nvgesture", "nvgesture-v2": return NVGestureLayout()
         case "sarcasm": return SarcasmLayout()
         case "twitter15", "twitter-15", "twitter2015": return Twitter15Layout()
         default: return nil
         }
+    }
+
+    /// The layout called `name` with the class settings of `config` where it has any.
+    public static func named(_ name: String, config: PipelineConfig) -> DatasetLayout? {
+        guard let layout = named(name) else { return nil }
+        guard layout is KineticsSoundsLayout else { return layout }
+        var options = KineticsSoundsOptions()
+        options.expectedClasses = config.classes
+        options.classOrder = config.classOrder.flatMap(KineticsSoundsOptions.ClassOrder.init)
+            ?? .sorted
+        options.classNamesFile = config.classNames
+        options.labelBase = config.labelBase ?? 0
+        return KineticsSoundsLayout(options: options)
     }
 }

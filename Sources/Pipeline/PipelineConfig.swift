@@ -25,11 +25,25 @@ public struct PipelineConfig: Codable, Equatable {
     /// The layout file of a dataset described by one (`amss prep folder --layout`), as
     /// canonical JSON, so that a changed layout gives a new config key; nil otherwise.
     public var layout: JSONValue?
+    /// The number of classes the dataset must have (`classes`); nil accepts any count.
+    public var classes: Int?
+    /// How class names are ordered (`class_order`: `sorted` or `first-appearance`).
+    public var classOrder: String?
+    /// A class-name file relative to the dataset root (`class_names`), one name per line.
+    public var classNames: String?
+    /// The first class index of index-only split lists (`label_base`, 0 or 1).
+    public var labelBase: Int?
+    /// The frames per clip `amss train` draws unless told otherwise (`frames_per_clip`).
+    public var framesPerClip: Int?
 
     enum CodingKeys: String, CodingKey {
         case dataset, audio, frames, image, text
         case shardSize = "shard_size"
-        case deflate, layout
+        case deflate, classes, layout
+        case classOrder = "class_order"
+        case classNames = "class_names"
+        case labelBase = "label_base"
+        case framesPerClip = "frames_per_clip"
     }
 
     /// Makes a configuration.
@@ -56,11 +70,16 @@ public struct PipelineConfig: Codable, Equatable {
         shardSize = try container.decodeIfPresent(Int.self, forKey: .shardSize) ?? 64
         deflate = try container.decodeIfPresent(Int.self, forKey: .deflate) ?? 0
         layout = try container.decodeIfPresent(JSONValue.self, forKey: .layout)
+        classes = try container.decodeIfPresent(Int.self, forKey: .classes)
+        classOrder = try container.decodeIfPresent(String.self, forKey: .classOrder)
+        classNames = try container.decodeIfPresent(String.self, forKey: .classNames)
+        labelBase = try container.decodeIfPresent(Int.self, forKey: .labelBase)
+        framesPerClip = try container.decodeIfPresent(Int.self, forKey: .framesPerClip)
     }
 
     /// Encodes the dataset, the section of each of its inputs (audio and frames only for
     /// datasets that have them, so an image–text config names no audio settings), the shard
-    /// size, the deflate level and the layout file (when there is one).
+    /// size, the deflate level, the layout file and the class settings (when there are any).
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         let inputs = self.inputs
@@ -74,6 +93,11 @@ public struct PipelineConfig: Codable, Equatable {
         try container.encode(shardSize, forKey: .shardSize)
         try container.encode(deflate, forKey: .deflate)
         try container.encodeIfPresent(layout, forKey: .layout)
+        try container.encodeIfPresent(classes, forKey: .classes)
+        try container.encodeIfPresent(classOrder, forKey: .classOrder)
+        try container.encodeIfPresent(classNames, forKey: .classNames)
+        try container.encodeIfPresent(labelBase, forKey: .labelBase)
+        try container.encodeIfPresent(framesPerClip, forKey: .framesPerClip)
     }
 
     /// The inputs its shards hold: those of the dataset's layout modalities (the `modalities`
@@ -100,7 +124,12 @@ public struct PipelineConfig: Codable, Equatable {
             var audio = AudioConfig()
             audio.sampleRate = 35_400
             audio.clipSeconds = 10
-            return PipelineConfig(dataset: "ks", audio: audio, frames: FrameConfig())
+            var config = PipelineConfig(dataset: "ks", audio: audio, frames: FrameConfig())
+            config.classes = 31
+            config.classOrder = "sorted"
+            config.labelBase = 0
+            config.framesPerClip = 3
+            return config
         case "sarcasm", "twitter15":
             // bert-base-uncased, 128 tokens (METHOD.md); one 224×224 picture per sample
             return PipelineConfig(dataset: dataset, audio: AudioConfig(), frames: FrameConfig(),
@@ -141,6 +170,7 @@ public struct PipelineConfig: Codable, Equatable {
 
         var template = base
         template.audio.winLength = template.audio.nFFT
+        template.classNames = template.classNames ?? ""
         if let unknown = unknownKey(in: .object(members), known: try JSONValue.from(template)) {
             throw PipelineError(path: path, code: "config", reason: "unknown key '\(unknown)'")
         }
@@ -220,6 +250,14 @@ public struct PipelineConfig: Codable, Equatable {
         if frames.fps <= 0 { problems.append("frames.fps must be > 0") }
         if shardSize < 1 { problems.append("shard_size must be ≥ 1") }
         if !(0...9).contains(deflate) { problems.append("deflate must be 0–9") }
+        if let classes, classes < 1 { problems.append("classes must be ≥ 1") }
+        if let classOrder, !["sorted", "first-appearance"].contains(classOrder) {
+            problems.append("class_order must be sorted or first-appearance")
+        }
+        if let labelBase, !(0...1).contains(labelBase) {
+            problems.append("label_base must be 0 or 1")
+        }
+        if let framesPerClip, framesPerClip < 1 { problems.append("frames_per_clip must be ≥ 1") }
         if !(audio.logOffset > 0) {
             problems.append("audio.log_offset must be > 0 (log of a silent bin would be −inf)")
         }

@@ -89,7 +89,8 @@ public enum PrepRunner {
     /// Runs `prep`; throws when nothing usable could be written.
     public static func run(_ options: PrepOptions) throws -> PrepSummary {
         let started = Date()
-        guard let layout = options.layout ?? Layouts.named(options.dataset) else {
+        guard let layout = options.layout ?? Layouts.named(options.dataset,
+                                                           config: options.config) else {
             throw PipelineError(path: options.dataset, code: "usage", reason: "unknown dataset; "
                                 + "known: " + Layouts.names.joined(separator: ", "))
         }

@@ -6,6 +6,7 @@ import Pipeline
 enum BenchCommand {
     static let help = """
         usage: amss bench prep <root> [--python SCRIPT] [--workers N] [--skip-python]
+                               [--dataset D]
                amss bench tokenize [--help] (see there)
                amss bench read <cache-folder> [--split S] [--batch-size B] [--seed N] …
                                (amss bench read --help)
@@ -15,6 +16,7 @@ enum BenchCommand {
         Times the whole CREMA-D prep job on <root> twice, start-up included, each into a fresh
         temporary cache: this binary's `prep`, then SCRIPT (default tools/bench/prep.py, librosa +
         PIL + h5py with N worker processes) with python3. Prints both wall times and the ratio.
+        --dataset D times `amss prep D` instead (e.g. ks); the Python side covers CREMA-D only.
         """
 
     static func run(_ words: [String]) throws -> Int32 {
@@ -32,7 +34,7 @@ enum BenchCommand {
             return try BenchTrainLearning.run(Array(words.dropFirst()))
         }
         if words.first == "audio" { return try BenchAudioCommand.run(Array(words.dropFirst())) }
-        let arguments = try Arguments(words, valued: ["python", "workers"],
+        let arguments = try Arguments(words, valued: ["python", "workers", "dataset"],
                                       allowedFlags: ["help", "skip-python"])
         if arguments.flag("help") { Output.line(help); return 0 }
         guard arguments.positional.count == 2, arguments.positional[0] == "prep" else {
@@ -45,10 +47,13 @@ enum BenchCommand {
 
         let executable = (try? FileManager.default.destinationOfSymbolicLink(
             atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let ours = try time(executable, ["prep", "crema", root, "--cache", scratch + "/amss",
+        let dataset = arguments.options["dataset"] ?? "crema"
+        let ours = try time(executable, ["prep", dataset, root, "--cache", scratch + "/amss",
                                          "--workers", String(workers), "--quiet"])
         Output.line(String(format: "amss prep:          %8.2f s", ours))
-        guard !arguments.flag("skip-python") else { return 0 }
+        guard !arguments.flag("skip-python"), Layouts.canonicalName(dataset) == "crema" else {
+            return 0
+        }
 
         let script = arguments.options["python"] ?? "tools/bench/prep.py"
         guard FileManager.default.fileExists(atPath: script) else {

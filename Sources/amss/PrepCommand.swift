@@ -14,7 +14,8 @@ enum PrepCommand {
         line. Unchanged shards of an earlier run are reused. Rejected samples are listed in the
         manifest and summarised on stderr; the exit code is 0 when a cache was written.
           --cache DIR     cache root (default: cache)
-          --config FILE   pipeline config (default: the built-in one, as pipelines/<dataset>.json)
+          --config FILE   pipeline config (default: the built-in one, as pipelines/<dataset>.json;
+                          nvgesture: pipelines/nvgesture.json (lite) or nvgesture-reference.json)
           --layout FILE   the layout file of `folder`: tables, labels, media paths and its own
                           `pipeline` settings; the cache goes to <cache>/<its name>/<config-key>
           --workers N     worker threads (default: 2)
@@ -24,8 +25,9 @@ enum PrepCommand {
           --strict        compare sources by content hash instead of size and modification
                           time, and re-hash every shard before reusing it
           --compat reference   the reference code's recipe: tile the clip three times
-                          (`fit: tile3`) and keep frames by index (`rule: reference-index`);
-                          for text, no [CLS]/[SEP] and padding with 0 (`mode: reference`)
+                          (`fit: tile3`), keep frames by index (`rule: reference-index`);
+                          for text, no [CLS]/[SEP] and padding with 0 (`mode: reference`);
+                          for ks, class names by first appearance in train.csv
           --vocab FILE    the BERT vocab.txt of the text stage (sarcasm, twitter15), over
                           the config's text.vocab; its SHA-256 goes into the config key
           --fail-fast     stop at the first rejected sample
@@ -41,6 +43,14 @@ enum PrepCommand {
         if arguments.flag("help") { Output.line(help); return 0 }
         guard arguments.positional.count == 2 else {
             throw UsageError("prep needs <dataset> <root>\n\n\(help)")
+        }
+        if Layouts.canonicalName(arguments.positional[0]) == "nvgesture" {
+            let config = try arguments.options["config"].map(GestureConfig.load) ?? .lite
+            let summary = try GesturePrepRunner.run(
+                root: arguments.positional[1], cacheRoot: arguments.options["cache"] ?? "cache",
+                config: config, workers: try arguments.integer("workers", default: 2, in: 1...256))
+            report(summary, json: arguments.flag("json"))
+            return 0
         }
         var options = try makeOptions(arguments)
         options.failFast = arguments.flag("fail-fast")
@@ -88,6 +98,7 @@ enum PrepCommand {
             }
             config.audio.fit = .tile3
             config.frames.rule = .referenceIndex
+            if config.classOrder != nil { config.classOrder = "first-appearance" }
             if config.inputs.contains(.text) {
                 config.text = config.text ?? TextConfig()
                 config.text?.mode = .reference

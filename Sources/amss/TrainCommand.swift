@@ -1,3 +1,4 @@
+import Cache
 import Foundation
 import Training
 
@@ -6,7 +7,8 @@ enum TrainCommand {
     static let help = """
         usage: amss train <cache-folder> [--method M] [--modality audio|visual] [--epochs N]
                           [--batch-size B] [--width W] [--seed S] [--out DIR] [--lr R]
-                          [--threads N] [--max-batches N] [--sampler S] [--importance I]
+                          [--threads N] [--max-batches N] [--frames-per-clip N]
+                          [--sampler S] [--importance I]
                           [--temperature T] [--bias X] [--mask backbone,fusion]
                           [--unbiased exact|poisson|systematic] [--alpha A]
                           [--modulation-epochs A:B] [--ogm-variant paper|code]
@@ -34,6 +36,8 @@ enum TrainCommand {
           --lr R          SGD learning rate (default 0.01)
           --threads N     BLAS threads (default 2)
           --max-batches N stop each training epoch after N batches
+          --frames-per-clip N  frames drawn per clip (default: the cache's `frames_per_clip`,
+                          3 for ks, else 1)
         AMSS / AMSS+:
           --sampler S     adaptive (default), topk, random or bernoulli
           --importance I  gn (default), gn_wn or sqrt_gn
@@ -72,7 +76,7 @@ enum TrainCommand {
         let arguments = try Arguments(
             words, valued: ["method", "modality", "epochs", "batch-size", "width", "seed", "out",
                             "lr", "threads", "max-batches", "compat", "sampler", "importance",
-                            "temperature", "bias", "mask", "unbiased", "alpha",
+                            "frames-per-clip", "temperature", "bias", "mask", "unbiased", "alpha",
                             "modulation-epochs", "ogm-variant", "optimizer", "momentum",
                             "weight-decay", "betas", "eps", "scheduler", "step-epoch", "gamma",
                             "milestones", "min-lr", "clip-norm", "valid-from-train", "group-by",
@@ -96,7 +100,10 @@ enum TrainCommand {
         guard arguments.positional.count == 1 else {
             throw UsageError("train needs <cache-folder>\n\n\(help)")
         }
-        let options = try makeOptions(arguments)
+        var options = try makeOptions(arguments)
+        options.framesPerClip = try arguments.integer(
+            "frames-per-clip", default: recordedFramesPerClip(arguments.positional[0]),
+            in: 1...64)
         if let seeds = arguments.options["seeds"] {
             return try TrainSeeds.run(cacheFolder: arguments.positional[0], options: options,
                                       seeds: try TrainSeeds.parse(seeds), json: json)
@@ -137,6 +144,14 @@ enum TrainCommand {
             }
         }
         return summary
+    }
+
+    /// The `frames_per_clip` of the configuration a cache's manifest records, else 1.
+    static func recordedFramesPerClip(_ cacheFolder: String) -> Int {
+        guard let manifest = try? Manifest.load(cacheFolder: cacheFolder),
+              case .object(let config) = manifest.config,
+              case .number(let frames)? = config["frames_per_clip"], frames >= 1 else { return 1 }
+        return Int(frames)
     }
 
     /// A number in `format`, or `-` padded to `width` when absent.

@@ -4,13 +4,15 @@ import Pipeline
 /// `amss validate <dataset> <root> [--json]`: every problem of a dataset folder.
 enum ValidateCommand {
     static let help = """
-        usage: amss validate <dataset> <root> [--layout FILE] [--json]
+        usage: amss validate <dataset> <root> [--layout FILE] [--config FILE]
+                             [--compat reference] [--json]
 
         Checks a dataset folder without decoding media and prints every problem with its path,
         the sample id, a code and the reason. Errors exit 1; warnings alone exit 0.
         Datasets: \(Layouts.names.joined(separator: ", ")).
           --layout FILE   the layout file of `folder` (see the README); a mistake in it is one
                           finding (code `layout`) naming the file and the JSON key path
+          --config FILE, --compat reference   as for `amss prep` (the class settings of ks)
           --json   one JSON object on stdout: {dataset, root, samples, errors, warnings, findings}
         """
 
@@ -25,20 +27,26 @@ enum ValidateCommand {
     }
 
     static func run(_ words: [String]) throws -> Int32 {
-        let arguments = try Arguments(words, valued: ["layout"], allowedFlags: ["json", "help"])
+        let arguments = try Arguments(words, valued: ["layout", "config", "compat"],
+                                      allowedFlags: ["json", "help"])
         if arguments.flag("help") { Output.line(help); return 0 }
         guard arguments.positional.count == 2 else {
             throw UsageError("validate needs <dataset> <root>\n\n\(help)")
         }
         let (dataset, root) = (arguments.positional[0], arguments.positional[1])
         let json = arguments.flag("json")
-        let layout: DatasetLayout
+        var layout: DatasetLayout
         do {
             layout = try chooseLayout(dataset, layoutFile: arguments.options["layout"])
         } catch let error as FolderLayoutError {
             try report(dataset: dataset, root: root, samples: 0, findings: [error.finding],
                        json: json)
             return 1
+        }
+        if dataset != "folder", PipelineConfig.builtIn(layout.name) != nil,
+           let configured = Layouts.named(dataset, config: try PrepCommand.makeOptions(
+               arguments).config) {
+            layout = configured
         }
 
         let scan = layout.scan(root: root)
