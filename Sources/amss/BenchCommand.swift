@@ -5,18 +5,21 @@ import Pipeline
 /// `amss bench read <cache-folder>`: shard reading against h5py (`BenchReadCommand`).
 enum BenchCommand {
     static let help = """
-        usage: amss bench prep <root> [--python SCRIPT] [--workers N] [--skip-python]
-                               [--dataset D]
-               amss bench tokenize [--help] (see there)
-               amss bench read <cache-folder> [--split S] [--batch-size B] [--seed N] …
-                               (amss bench read --help)
-               amss bench train … | amss bench learning …   (see their --help)
-               amss bench audio <file or folder>... (amss bench audio --help)
+        usage: amss bench SUBCOMMAND …   (amss bench SUBCOMMAND --help for each)
+          prep <root> [--dataset D] [--python SCRIPT] [--workers N] [--skip-python]
+                     the whole prep job against tools/bench/prep.py (below)
+          audio <file or folder>…   the audio stage against librosa, clips per second
+          frames …   frame extraction against the ffmpeg CLI / OpenCV
+          read <cache-folder> …   shard reading against h5py
+          tokenize …   `amss tokenize` against HF tokenizers and the Python BERT tokenizer
+          train …   one training step (optionally against PyTorch), per-layer profile, loader
+          learning …   the learning check on the demo data (minutes to hours)
 
-        Times the whole CREMA-D prep job on <root> twice, start-up included, each into a fresh
-        temporary cache: this binary's `prep`, then SCRIPT (default tools/bench/prep.py, librosa +
-        PIL + h5py with N worker processes) with python3. Prints both wall times and the ratio.
-        --dataset D times `amss prep D` instead (e.g. ks); the Python side covers CREMA-D only.
+        bench prep times the whole prep job on <root> twice, start-up included, each into a
+        fresh temporary cache: this binary's `prep`, then SCRIPT (default tools/bench/prep.py,
+        librosa + PIL + h5py with N worker processes) with python3; prints both wall times and
+        the ratio. --dataset D times `amss prep D` instead (e.g. ks, nvgesture; not `folder`);
+        the Python side covers CREMA-D only.
         """
 
     static func run(_ words: [String]) throws -> Int32 {
@@ -38,7 +41,7 @@ enum BenchCommand {
                                       allowedFlags: ["help", "skip-python"])
         if arguments.flag("help") { Output.line(help); return 0 }
         guard arguments.positional.count == 2, arguments.positional[0] == "prep" else {
-            throw UsageError("bench needs `prep <root>`\n\n\(help)")
+            throw UsageError("bench needs a subcommand\n\n\(help)")
         }
         let root = arguments.positional[1]
         let workers = try arguments.integer("workers", default: 2, in: 1...256)
