@@ -64,9 +64,22 @@ public struct Manifest: Codable {
         (folder as NSString).appendingPathComponent("manifest.json")
     }
 
+    /// Where `prep` moves `manifest.json` while it replaces shards the manifest lists, so that a
+    /// killed update never leaves a manifest describing other bytes (`parts/withdrawn.json`).
+    public static func withdrawnPath(inCacheFolder folder: String) -> String {
+        ((folder as NSString).appendingPathComponent(PartManifest.folderName) as NSString)
+            .appendingPathComponent("withdrawn.json")
+    }
+
     /// Reads `manifest.json` from `cacheFolder`.
     public static func load(cacheFolder: String) throws -> Manifest {
         let path = Manifest.path(inCacheFolder: cacheFolder)
+        if !FileManager.default.fileExists(atPath: path),
+           FileManager.default.fileExists(atPath: withdrawnPath(inCacheFolder: cacheFolder)) {
+            throw CacheError(path: path, code: "incomplete",
+                             reason: "an `amss prep` update of this cache did not finish (its "
+                                + "manifest is withdrawn while shards are replaced); rerun prep")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CacheError(path: path, code: "missing",
                              reason: "no manifest.json: is this the folder `amss prep` printed?")
@@ -75,6 +88,33 @@ public struct Manifest: Codable {
             return try JSONDecoder().decode(Manifest.self, from: data)
         } catch {
             throw CacheError(path: path, code: "schema", reason: "not a valid manifest: \(error)")
+        }
+    }
+
+    /// Reads the manifest an unfinished update withdrew, or nil.
+    public static func loadWithdrawn(cacheFolder: String) -> Manifest? {
+        guard let data = FileManager.default.contents(
+            atPath: withdrawnPath(inCacheFolder: cacheFolder)) else { return nil }
+        return try? JSONDecoder().decode(Manifest.self, from: data)
+    }
+
+    /// Moves `manifest.json` to `withdrawnPath` (rename(2), then fsync of the folder), when
+    /// there is one.
+    public static func withdraw(cacheFolder: String) throws {
+        let path = Manifest.path(inCacheFolder: cacheFolder)
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let target = withdrawnPath(inCacheFolder: cacheFolder)
+        try? FileManager.default.createDirectory(
+            atPath: (target as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
+        guard rename(path, target) == 0 else {
+            throw CacheError(path: path, code: "io", reason: "cannot withdraw the manifest: "
+                             + String(cString: strerror(errno)))
+        }
+        let descriptor = open(cacheFolder, O_RDONLY | O_DIRECTORY)
+        if descriptor >= 0 {
+            fsync(descriptor)
+            close(descriptor)
         }
     }
 

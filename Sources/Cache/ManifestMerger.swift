@@ -84,8 +84,12 @@ public enum ManifestMerger {
 
         let listed = Set(manifest.allEntries.map(\.entry.file))
         let stale = CacheFiles.shardFiles(in: cacheFolder).filter { !listed.contains($0) }
+        let withdrawn = PartManifest.folderName + "/withdrawn.json"
         let removed = CacheFiles.remove(PartManifest.files(in: cacheFolder) + stale
-                                        + CacheFiles.temporaries(in: cacheFolder),
+                                        + CacheFiles.temporaries(in: cacheFolder)
+                                        + (FileManager.default.fileExists(
+                                            atPath: Manifest.withdrawnPath(
+                                                inCacheFolder: cacheFolder)) ? [withdrawn] : []),
                                         in: cacheFolder)
         rmdir((cacheFolder as NSString).appendingPathComponent(PartManifest.folderName))
         let entries = manifest.allEntries

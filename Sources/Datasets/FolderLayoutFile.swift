@@ -207,13 +207,15 @@ public struct FolderLayoutFile: Equatable {
             return .sorted
         }
         var names: [String] = []
+        var positions: [String: Int] = [:]
         for element in try value.elements() {
             let name = try element.string().trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty else { throw element.error("a class name is empty") }
-            if let first = names.firstIndex(of: name) {
+            if let first = positions[name] {
                 throw element.error("'\(name)' is listed twice (first at "
                                     + "\(value.keyPath)[\(first)])")
             }
+            positions[name] = names.count
             names.append(name)
         }
         guard names.count >= 2 else {

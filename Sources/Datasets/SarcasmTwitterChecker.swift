@@ -15,6 +15,8 @@ struct SarcasmTwitterChecker {
     var findings: [Finding] = []
     var missingImages = 0
     private var seen: [String: Int] = [:]
+    /// Every id given out so far in this split.
+    private var used: Set<String> = []
     private var repeated = 0
 
     init(root: DatasetRoot, split: String, images: String, classes: [String]) {
@@ -45,12 +47,18 @@ struct SarcasmTwitterChecker {
         let relative = images + "/" + imageName
         guard let path = checkImage(relative, id: id) else { return }
 
-        let count = (seen[id] ?? 0) + 1
+        // The n-th row of an id is `id#n`; a suffixed id that an annotation already uses
+        // takes the next free number, so ids stay unique.
+        var count = seen[id] ?? 0
+        var unique = id
+        repeat {
+            count += 1
+            unique = count == 1 ? id : id + "#\(count)"
+        } while used.contains(unique)
         seen[id] = count
-        if count > 1 {
-            id += "#\(count)"
-            repeated += 1
-        }
+        used.insert(unique)
+        if unique != id { repeated += 1 }
+        id = unique
         samples.append(SarcasmTwitterSample(id: id, split: split, label: label, text: text,
                                             image: path))
     }

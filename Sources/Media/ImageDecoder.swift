@@ -45,6 +45,9 @@ final class ImageDecoder {
     /// The EXIF orientation of the last decoded file (`.upright` for anything but a JPEG with
     /// an Exif Orientation tag); set before `decode` hands the frame over.
     private(set) var orientation: ExifOrientation = .upright
+    /// Whether the last JPEG decoded lacked its end-of-image marker (a cut-off file whose
+    /// missing rows the decoder filled in).
+    private(set) var truncated = false
 
     private var contexts: [UnsafeMutablePointer<AVCodecContext>?] = []
     private var kinds: [Kind] = []
@@ -85,6 +88,13 @@ final class ImageDecoder {
                              reason: "not a JPEG, PNG, GIF or WebP file by its first bytes")
         }
         orientation = kind == .jpeg ? ExifOrientation.of(jpeg: bytes) : .upright
+        truncated = kind == .jpeg && !ImageHeader.jpegIsComplete(bytes)
+        if let size = ImageHeader.size(of: bytes, kind: kind),
+           size.width * size.height > ImageHeader.maximumPixels {
+            throw MediaError(path: path, code: "too-large",
+                             reason: "\(size.width)×\(size.height) pixels is more than "
+                                + "\(ImageHeader.maximumPixels) (a decompression bomb?)")
+        }
         let codec = try context(for: kind, path: path)
         guard let packet, let frame else { return }
         defer {

@@ -88,4 +88,8 @@ public final class ImageReader {
 
     /// The EXIF orientation of the last picture read (`.upright` when it had none).
     public var lastOrientation: ExifOrientation { decoder.orientation }
+
+    /// Whether the last picture was a JPEG cut off before its end-of-image marker (decoded
+    /// anyway, with the missing rows filled in by the decoder).
+    public var lastWasTruncated: Bool { decoder.truncated }
 }

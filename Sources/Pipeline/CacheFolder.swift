@@ -19,12 +19,21 @@ enum CacheFolder {
             }
             return
         }
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = parentPath(of: path)
         if !parent.isEmpty, parent != path { try makeFolders(parent) }
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
             throw PipelineError(path: path, code: "io", reason: "cannot create the cache folder: "
                                 + String(cString: strerror(errno)))
         }
+    }
+
+    /// The path without its last component (`a/b/` → `a`, `c` → ``, `/c` → `/`), computed by
+    /// hand: Foundation's `deletingLastPathComponent` traps on some one-character paths.
+    static func parentPath(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "" }
+        return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
     }
 
     /// Every shard entry an earlier run recorded, by file: from every part manifest (a killed

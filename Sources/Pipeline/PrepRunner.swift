@@ -105,8 +105,13 @@ public enum PrepRunner {
             throw PipelineError(path: options.root, code: "no-samples", reason: "no usable "
                                 + "samples (\(errors.count) errors; run `amss validate`): \(first)")
         }
-        // A row that cannot be parsed has no id but costs only itself.
-        let rowLevel = { (finding: Finding) in !finding.id.isEmpty || finding.code == "bad-row" }
+        // A row that cannot be parsed, or whose id is empty, costs only itself: such findings
+        // name the row (`table.csv:7`) or are row codes.
+        let rowLevel = { (finding: Finding) in
+            !finding.id.isEmpty || ["bad-row", "unsafe-id"].contains(finding.code)
+                || finding.path.split(separator: ":").last.map { $0.allSatisfy(\.isNumber) }
+                    == true && finding.path.contains(":")
+        }
         if let folderWide = errors.first(where: { !rowLevel($0) }) {
             throw PipelineError(path: folderWide.path, code: folderWide.code,
                                 reason: folderWide.message + " (a whole split would be lost; "
@@ -127,7 +132,8 @@ public enum PrepRunner {
         if options.part == nil {
             CacheFiles.remove(CacheFiles.temporaries(in: folder), in: folder)
         }
-        let previous = try? Manifest.load(cacheFolder: folder)
+        let previous = (try? Manifest.load(cacheFolder: folder))
+            ?? Manifest.loadWithdrawn(cacheFolder: folder)
         let recorded = CacheFolder.recordedEntries(in: folder, manifest: previous)
 
         let plan = ShardPlan(samples: scan.samples, shardSize: config.shardSize, configKey: key,

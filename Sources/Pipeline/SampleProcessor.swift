@@ -108,6 +108,11 @@ final class SampleProcessor {
         }
         do {
             prepared.image = try images.pixels(ofFile: path)
+            if images.lastWasTruncated {
+                prepared.warnings.append(record(sample, path: path, code: "truncated",
+                                                reason: "the JPEG ends before its end-of-image "
+                                                    + "marker; the missing rows are filled in"))
+            }
             return nil
         } catch {
             return reject(sample, path: path, error: error)

@@ -69,11 +69,19 @@ struct ShardProducer {
         }
         journal.rejected += rejections
         guard !prepared.isEmpty else {
+            if FileManager.default.fileExists(atPath: path) {
+                try Manifest.withdraw(cacheFolder: folder)
+            }
             unlink(path)
             try journal.save(cacheFolder: folder)
             return
         }
 
+        // Replacing a file the manifest may list: withdraw the manifest first, so a kill from
+        // here on leaves no manifest describing other bytes (the rerun or merge restores it).
+        if FileManager.default.fileExists(atPath: path) {
+            try Manifest.withdraw(cacheFolder: folder)
+        }
         try write(prepared, shard: shard, to: path)
         let entry = ShardEntry(file: shard.file, samples: prepared.count,
                                sha256: try SHA256.hex(ofFile: path), stamp: FileStamp.of(path),

@@ -64,11 +64,16 @@ public struct TextConfig: Codable, Equatable, Sendable {
                                 reason: "the text stage needs a WordPiece vocabulary: pass "
                                     + "--vocab FILE (a BERT vocab.txt) or set text.vocab")
         }
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: resolved.vocab, isDirectory: &isFolder),
-              !isFolder.boolValue else {
+        var status = stat()
+        guard stat(resolved.vocab, &status) == 0 else {
             throw PipelineError(path: resolved.vocab, code: "missing-vocab",
                                 reason: "no vocabulary file there (pass --vocab FILE with a BERT "
+                                    + "vocab.txt)")
+        }
+        // A FIFO or a device such as /dev/zero would be hashed for ever.
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw PipelineError(path: resolved.vocab, code: "missing-vocab",
+                                reason: "not a regular file (pass --vocab FILE with a BERT "
                                     + "vocab.txt)")
         }
         let digest: String

@@ -47,6 +47,24 @@ final class SarcasmTwitterLayoutTests: XCTestCase {
                        train.first?.image)
     }
 
+    func testRepeatedIDsStayUniqueWhenASuffixedIDIsAlsoGiven() throws {
+        let layout = try TemporaryLayout()
+        defer { layout.remove() }
+        try layout.write("annotations/train_data.tsv", text: "ImageID\tString\tLabel\n"
+                         + "a.jpg\tone\t0\na.jpg\ttwo\t1\na#2.jpg\tthree\t0\n")
+        try layout.write("annotations/test_data.tsv", text: "ImageID\tString\tLabel\n"
+                         + "b.jpg\tfour\t1\n")
+        for name in ["a.jpg", "a#2.jpg", "b.jpg"] {
+            try layout.write("sarcasm/images/" + name, TemporaryLayout.jpegHeader)
+        }
+
+        let train = SarcasmLayout().scanTextImage(root: layout.root).samples
+            .filter { $0.split == "train" }
+
+        XCTAssertEqual(train.map(\.id), ["a", "a#2", "a#2#2"])
+        XCTAssertEqual(train.map(\.text), ["one", "two", "three"])
+    }
+
     /// The raw form: Python list literals; ids stay strings (leading zeros kept); the `2`
     /// files win over the plain ones.
     func testSarcasmRawLiteralLines() throws {

@@ -91,6 +91,58 @@ final class CacheKillResumeTests: XCTestCase {
         XCTAssertGreaterThan(resumedWithReuse, 0, "some reruns must resume, not start over")
     }
 
+    func testKilledUpdateNeverLeavesAManifestOverOtherBytes() throws {
+        let root = scratch + "/layout"
+        try CacheTestSupport.smallLayout(at: root)
+        let config = scratch + "/config.json"
+        try CacheTestSupport.config(at: config, shardSize: 4)
+        let arguments = ["prep", "crema", root, "--cache", scratch + "/cache", "--config",
+                         config, "--workers", "2", "--quiet", "--json"]
+        let first = try CacheTestSupport.amss(arguments)
+        XCTAssertEqual(first.status, 0, first.err)
+        let folder = try XCTUnwrap(CacheTestSupport.cacheFolder(fromJSON: first.out))
+        let wavs = try FileManager.default.contentsOfDirectory(atPath: root + "/AudioWAV")
+
+        var random = Random(state: 20_261_204)
+        var withdrawnSeen = 0
+        for round in 0..<8 {
+            // New modification times: every shard's identity changes, so the update replaces
+            // shards the complete manifest lists.
+            let stamp = Date(timeIntervalSince1970: 1_700_000_000 + Double(round) * 1000)
+            for name in wavs {
+                try FileManager.default.setAttributes([.modificationDate: stamp],
+                                                      ofItemAtPath: root + "/AudioWAV/" + name)
+            }
+            let started = Date()
+            let update = try CacheTestSupport.amss(arguments)
+            XCTAssertEqual(update.status, 0, update.err)
+            let duration = Date().timeIntervalSince(started)
+            for name in wavs {
+                try FileManager.default.setAttributes(
+                    [.modificationDate: stamp.addingTimeInterval(500)],
+                    ofItemAtPath: root + "/AudioWAV/" + name)
+            }
+            _ = try killAfter(random.unit() * duration, arguments)
+
+            // Either a manifest whose every checksum holds, or none and a clear reason.
+            let report = CacheVerifier.verify(cacheFolder: folder)
+            if FileManager.default.fileExists(atPath: folder + "/manifest.json") {
+                XCTAssertTrue(report.ok, "round \(round): \(report.problems)")
+            } else {
+                withdrawnSeen += 1
+                XCTAssertThrowsError(try Manifest.load(cacheFolder: folder)) { error in
+                    XCTAssertEqual((error as? CacheError)?.code, "incomplete", "\(error)")
+                }
+            }
+        }
+        let rerun = try CacheTestSupport.amss(arguments)
+        XCTAssertEqual(rerun.status, 0, rerun.err)
+        XCTAssertTrue(CacheVerifier.verify(cacheFolder: folder).ok)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: Manifest.withdrawnPath(
+            inCacheFolder: folder)))
+        print("killed updates: \(withdrawnSeen) of 8 left the manifest withdrawn")
+    }
+
     /// Starts `amss` with `arguments`, sends SIGKILL after `delay` seconds, and waits;
     /// returns whether it was still running when killed.
     private func killAfter(_ delay: Double, _ arguments: [String]) throws -> (Bool, Int32) {

@@ -78,6 +78,35 @@ final class PrepBehaviourTests: XCTestCase {
         XCTAssertEqual(warnings.map(\.code), ["truncated"])
     }
 
+    func testAOneCharacterRelativeCacheFolderIsCreated() throws {
+        let root = try sample("a")
+        guard let config = PipelineConfig.builtIn("crema") else {
+            throw CocoaError(.featureUnsupported)
+        }
+        var options = PrepOptions(dataset: "crema", root: root, config: config)
+        options.cacheRoot = "c"
+        options.quiet = true
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(scratch))
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+
+        let summary = try PrepRunner.run(options)
+
+        XCTAssertTrue(summary.cacheFolder.hasPrefix("c/crema/"), summary.cacheFolder)
+        XCTAssertNoThrow(try Manifest.load(cacheFolder: scratch + "/" + summary.cacheFolder))
+    }
+
+    func testAVocabularyThatIsNotARegularFileIsRefusedAtOnce() throws {
+        for device in ["/dev/zero", "/dev/null"] {
+            XCTAssertThrowsError(try TextConfig().resolvingVocabulary(device,
+                                                                      configPath: "c.json")) {
+                XCTAssertEqual(($0 as? PipelineError)?.path, device)
+                XCTAssertTrue(($0 as? PipelineError)?.reason.contains("not a regular file")
+                              == true, "\($0)")
+            }
+        }
+    }
+
     func testTwoDatasetRootsNeverShareACacheFolder() throws {
         let first = try prep(try sample("a"))
         let second = try prep(try sample("b"))

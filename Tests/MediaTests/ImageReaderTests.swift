@@ -115,4 +115,48 @@ final class ImageReaderTests: XCTestCase {
             XCTAssertEqual((error as? MediaError)?.path, file)
         }
     }
+
+    /// A scratch folder removed by the caller.
+    private func scratch() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("amss-image-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    func testAPictureOverPillowsBombLimitIsRefusedBeforeDecoding() throws {
+        let folder = try scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A PNG signature and an IHDR chunk claiming 16000 × 16000 (256 M pixels > 178 956 970).
+        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
+        png += Array("IHDR".utf8) + [0, 0, 0x3E, 0x80, 0, 0, 0x3E, 0x80, 8, 2, 0, 0, 0]
+        png += [0, 0, 0, 0]
+        let file = folder.appendingPathComponent("bomb.png").path
+        try Data(png).write(to: URL(fileURLWithPath: file))
+
+        XCTAssertThrowsError(try reader(width: 8, height: 8).pixels(ofFile: file)) { error in
+            XCTAssertEqual((error as? MediaError)?.code, "too-large")
+            XCTAssertTrue((error as? MediaError)?.reason.contains("16000×16000") == true,
+                          "\(error)")
+        }
+        // The JPEG start-of-frame size is Pillow's.
+        let upright = try reference("orient-1.jpg")
+        let jpeg = try Data(contentsOf: URL(fileURLWithPath: path("orient-1.jpg")))
+        XCTAssertEqual(ImageHeader.size(of: jpeg, kind: .jpeg).map { [$0.width, $0.height] },
+                       [upright.width, upright.height])
+    }
+
+    func testACutOffJPEGDecodesAndSaysSo() throws {
+        let folder = try scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let whole = try Data(contentsOf: URL(fileURLWithPath: path("orient-1.jpg")))
+        let file = folder.appendingPathComponent("cut.jpg").path
+        try whole.prefix(whole.count * 2 / 3).write(to: URL(fileURLWithPath: file))
+        let reader = try reader(width: 8, height: 8)
+
+        _ = try reader.pixels(ofFile: path("orient-1.jpg"))
+        XCTAssertFalse(reader.lastWasTruncated)
+        _ = try reader.pixels(ofFile: file)
+        XCTAssertTrue(reader.lastWasTruncated)
+    }
 }
