@@ -10,6 +10,7 @@ let package = Package(
     name: "amss",
     products: [
         .executable(name: "amss", targets: ["amss"]),
+        .executable(name: "amss-core", targets: ["amss-core"]),
     ],
     targets: [
         .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
@@ -36,9 +37,14 @@ let package = Package(
         .target(name: "Rebalance", dependencies: ["Tensor"]),
         .target(name: "Training", dependencies: ["Cache", "Models", "Rebalance", "Tensor"]),
         .target(name: "Pipeline", dependencies: ["Media", "Text", "Datasets", "Cache"]),
-        .executableTarget(name: "amss",
-                          dependencies: ["Pipeline", "Training", "Datasets", "Cache", "Media",
-                                         "Text"]),
+        .target(name: "Console"),
+        // `amss`: the tokenizer in a small binary; it runs `amss-core` for everything else.
+        .executableTarget(name: "amss", dependencies: ["Console", "Text"],
+                          path: "Sources/launcher"),
+        .executableTarget(name: "amss-core",
+                          dependencies: ["Console", "Pipeline", "Training", "Datasets", "Cache",
+                                         "Media", "Text"],
+                          path: "Sources/amss"),
 
         .testTarget(name: "MediaTests", dependencies: ["Media"],
                     resources: [.copy("Fixtures")]),

@@ -1,3 +1,4 @@
+import Console
 import Foundation
 
 /// The files `amss bench audio` times: the named files, and every audio or video file under

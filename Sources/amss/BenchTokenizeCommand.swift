@@ -1,3 +1,4 @@
+import Console
 import Foundation
 import Pipeline
 import Text
@@ -41,8 +42,10 @@ enum BenchTokenizeCommand {
         let corpus = try corpusFile(arguments.positionalCorpora(fixtures), scratch: scratch)
         let size = try fileSize(corpus)
         let ours = scratch + "/amss.ids"
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(
-            atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        // The `amss` command beside this binary (`amss-core`), which runs tokenize itself.
+        let executable = ((try? FileManager.default.destinationOfSymbolicLink(
+            atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]).replacingOccurrences(
+                of: "/amss-core", with: "/amss", options: .backwards)
         var walls: [Double] = []
         var cpus: [Double] = []
         for _ in 0..<runs {

@@ -1,3 +1,4 @@
+import Console
 import Cache
 import Foundation
 import Pipeline

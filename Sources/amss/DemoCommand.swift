@@ -1,3 +1,4 @@
+import Console
 import Datasets
 import Foundation
 import Pipeline

@@ -1,3 +1,4 @@
+import Console
 import Foundation
 
 /// The entry point: dispatch to a subcommand; exit 0 ok, 1 failure, 2 usage error.
@@ -33,7 +34,6 @@ let commands: [String: ([String]) throws -> Int32] = [
     "report": ReportCommand.run,
     "demo": DemoCommand.run,
     "bench": BenchCommand.run,
-    "tokenize": TokenizeCommand.run,
 ]
 
 do {

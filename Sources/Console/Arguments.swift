@@ -1,14 +1,19 @@
+import Foundation
+
 /// A command line split into positional arguments, `--key value` options and `--flag`s.
 ///
 /// Which names take a value is declared by the caller, so `--json` never swallows the next
 /// positional argument.
-struct Arguments {
-    private(set) var positional: [String] = []
-    private(set) var options: [String: String] = [:]
-    private(set) var flags: Set<String> = []
+public struct Arguments {
+    /// The words that are not options, in order.
+    public private(set) var positional: [String] = []
+    /// The values of `--key value` (and `--key=value`) options, by key.
+    public private(set) var options: [String: String] = [:]
+    /// The flags given, without their dashes.
+    public private(set) var flags: Set<String> = []
 
     /// Parses `words`; `valued` are the option names that take a value, `allowedFlags` the rest.
-    init(_ words: [String], valued: Set<String>, allowedFlags: Set<String>) throws {
+    public init(_ words: [String], valued: Set<String>, allowedFlags: Set<String>) throws {
         var index = 0
         while index < words.count {
             let word = words[index]
@@ -41,10 +46,10 @@ struct Arguments {
     }
 
     /// Whether `--name` was given.
-    func flag(_ name: String) -> Bool { flags.contains(name) }
+    public func flag(_ name: String) -> Bool { flags.contains(name) }
 
     /// The value of `--name` as an integer within `range`, or `fallback` when absent.
-    func integer(_ name: String, default fallback: Int,
+    public func integer(_ name: String, default fallback: Int,
                  in range: ClosedRange<Int> = 0...Int.max) throws -> Int {
         guard let text = options[name] else { return fallback }
         guard let value = Int(text), range.contains(value) else {
@@ -55,7 +60,7 @@ struct Arguments {
     }
 
     /// The value of `--name` as a positive number, or `fallback` when absent.
-    func number(_ name: String, default fallback: Double) throws -> Double {
+    public func number(_ name: String, default fallback: Double) throws -> Double {
         guard let text = options[name] else { return fallback }
         guard let value = Double(text), value > 0, value.isFinite else {
             throw UsageError("--\(name) must be a positive number, got '\(text)'")
@@ -65,7 +70,10 @@ struct Arguments {
 }
 
 /// A mistake in how a command was called: exit code 2.
-struct UsageError: Error, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
+public struct UsageError: Error, CustomStringConvertible {
+    /// What was wrong, with the usage text when it helps.
+    public let description: String
+
+    /// Makes a usage error with `message`.
+    public init(_ message: String) { description = message }
 }
