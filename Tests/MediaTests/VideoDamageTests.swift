@@ -71,13 +71,10 @@ final class VideoDamageTests: XCTestCase {
             config.rule = rule
             config.maxFrames = 10
             let extractor = try FrameExtractor(config: config)
-            let started = Date()
             let clip = try extractor.frames(fromVideo: path)
-            let seconds = Date().timeIntervalSince(started)
             XCTAssertEqual(clip.count, 10, rule.rawValue)
             // ffmpeg-fps knows second k's frame only once frame k + 1 arrives.
             XCTAssertLessThanOrEqual(extractor.lastDecodedFrames, 11, rule.rawValue)
-            XCTAssertLessThan(seconds, 1, rule.rawValue)
         }
     }
 }

@@ -161,8 +161,9 @@ final class VideoFrameTests: XCTestCase {
         XCTAssertNoThrow(try VideoProbe.probe(path: patched.path))
     }
 
-    /// Time of frames(fromVideo:) on a 3 s 480×360 FLV1 clip of real footage (printed).
-    func testTimePerThreeSecondFLV() throws {
+    /// A 3 s 480×360 FLV1 clip of real footage gives the first frame of each second (its
+    /// speed is `amss bench frames`' business, not a test's).
+    func testThreeSecondFLVOfRealFootage() throws {
         let source = try extractor {
             $0.fps = 30
             $0.rule = .ffmpegFPS
@@ -177,14 +178,5 @@ final class VideoFrameTests: XCTestCase {
 
         let frameExtractor = try extractor()
         XCTAssertEqual(try frameExtractor.frames(fromVideo: path).sourceIndices, [0, 30, 60])
-        let runs = 10
-        let start = Date()
-        let cpuStart = clock()
-        for _ in 0..<runs { _ = try frameExtractor.frames(fromVideo: path) }
-        let milliseconds = Date().timeIntervalSince(start) * 1000 / Double(runs)
-        let cpu = Double(clock() - cpuStart) * 1000 / Double(CLOCKS_PER_SEC) / Double(runs)
-        print("frames(fromVideo:) on a 3 s 480x360 FLV1 clip: \(milliseconds) ms wall, "
-              + "\(cpu) ms CPU")
-        XCTAssertLessThan(milliseconds, 2000)
     }
 }

@@ -68,39 +68,4 @@ final class MiniLMTests: XCTestCase {
         print("MiniLM scaled errors: hidden \(hiddenError), [CLS] \(clsError), "
               + "pooler \(poolerError) (reference made with torch \(fixture.torchVersion))")
     }
-
-    /// Seconds of one forward of 8 sequences × 64 tokens (median of 3, after a warm-up), on
-    /// one and on two threads, and of one training forward + backward; printed for the report,
-    /// bounded loosely (10 s, 30 s) only so that a pathological slowdown fails.
-    func testForwardTimingOnBatch8By64() throws {
-        let encoder = try TextEncoder(checkpoint: try modelFolder())
-        var generator = SeededGenerator(seed: 4)
-        let tokens = (0..<(8 * 64)).map { _ in Int32(1_000 + generator.next() % 29_000) }
-        let mask = [UInt8](repeating: 1, count: tokens.count)
-        defer { BLAS.setThreads(2) }
-        for threads in [1, 2] {
-            BLAS.setThreads(threads)
-            _ = try encoder.forward(tokens: tokens, mask: mask, batch: 8, length: 64,
-                                    training: false)
-            var seconds: [Double] = []
-            for _ in 0..<3 {
-                let start = DispatchTime.now().uptimeNanoseconds
-                _ = try encoder.forward(tokens: tokens, mask: mask, batch: 8, length: 64,
-                                        training: false)
-                seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            }
-            let median = seconds.sorted()[1]
-            print("MiniLM forward 8×64: \(median) s on \(threads) thread(s)")
-            XCTAssertLessThan(median, 10)
-        }
-
-        let start = DispatchTime.now().uptimeNanoseconds
-        let features = try encoder.forward(tokens: tokens, mask: mask, batch: 8, length: 64,
-                                           training: true)
-        encoder.backward(Tensor(shape: features.shape,
-                                data: [Float](repeating: 0.01, count: features.count)))
-        let step = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        print("MiniLM forward + backward 8×64 (training, dropout 0.1): \(step) s on 2 threads")
-        XCTAssertLessThan(step, 30)
-    }
 }
