@@ -45,6 +45,10 @@ public struct LineTokenizer {
         self.chunkSize = max(1, chunkSize)
     }
 
+    // LIMITATION: one line is held whole (bytes, text and pieces) while it is tokenized, so a
+    // single 100 MB line takes about 400 MB — a line is the unit the reference tokenizes, and
+    // with `--max-length` only its first pieces are needed; cutting early would need a
+    // WordPiece pass that stops once L pieces are out.
     /// Reads `input` to its end and writes the ids of every line to `output`.
     ///
     /// - Parameters:
