@@ -52,7 +52,7 @@ public enum AtomicFile {
     }
 
     /// Opens `path` read-only and calls fsync(2) on it.
-    private static func fsyncPath(_ path: String, directory: Bool) throws {
+    static func fsyncPath(_ path: String, directory: Bool) throws {
         let descriptor = open(path, directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY)
         guard descriptor >= 0 else {
             throw CacheError(path: path, code: "io", reason: "cannot open for fsync: "

@@ -67,9 +67,11 @@ public struct Manifest: Codable {
     /// Where `prep` moves `manifest.json` while it replaces shards the manifest lists, so that a
     /// killed update never leaves a manifest describing other bytes (`parts/withdrawn.json`).
     public static func withdrawnPath(inCacheFolder folder: String) -> String {
-        ((folder as NSString).appendingPathComponent(PartManifest.folderName) as NSString)
-            .appendingPathComponent("withdrawn.json")
+        (folder as NSString).appendingPathComponent(withdrawnRelativePath)
     }
+
+    /// `withdrawnPath` relative to the cache folder.
+    static let withdrawnRelativePath = PartManifest.folderName + "/withdrawn.json"
 
     /// Reads `manifest.json` from `cacheFolder`.
     public static func load(cacheFolder: String) throws -> Manifest {
@@ -98,7 +100,8 @@ public struct Manifest: Codable {
         return try? JSONDecoder().decode(Manifest.self, from: data)
     }
 
-    /// Moves `manifest.json` to `withdrawnPath` (rename(2), then fsync of the folder), when
+    /// Moves `manifest.json` to `withdrawnPath` (`AtomicFile.syncAndRename`, then an fsync of
+    /// the cache folder, whose entry went away), when
     /// there is one.
     public static func withdraw(cacheFolder: String) throws {
         let path = Manifest.path(inCacheFolder: cacheFolder)
@@ -107,15 +110,8 @@ public struct Manifest: Codable {
         try? FileManager.default.createDirectory(
             atPath: (target as NSString).deletingLastPathComponent,
             withIntermediateDirectories: true)
-        guard rename(path, target) == 0 else {
-            throw CacheError(path: path, code: "io", reason: "cannot withdraw the manifest: "
-                             + String(cString: strerror(errno)))
-        }
-        let descriptor = open(cacheFolder, O_RDONLY | O_DIRECTORY)
-        if descriptor >= 0 {
-            fsync(descriptor)
-            close(descriptor)
-        }
+        try AtomicFile.syncAndRename(path, to: target)
+        try AtomicFile.fsyncPath(cacheFolder, directory: true)
     }
 
     /// Writes the manifest atomically as pretty-printed JSON with sorted keys.

@@ -84,12 +84,11 @@ public enum ManifestMerger {
 
         let listed = Set(manifest.allEntries.map(\.entry.file))
         let stale = CacheFiles.shardFiles(in: cacheFolder).filter { !listed.contains($0) }
-        let withdrawn = PartManifest.folderName + "/withdrawn.json"
+        let withdrawn = FileManager.default.fileExists(
+            atPath: Manifest.withdrawnPath(inCacheFolder: cacheFolder))
+            ? [Manifest.withdrawnRelativePath] : []
         let removed = CacheFiles.remove(PartManifest.files(in: cacheFolder) + stale
-                                        + CacheFiles.temporaries(in: cacheFolder)
-                                        + (FileManager.default.fileExists(
-                                            atPath: Manifest.withdrawnPath(
-                                                inCacheFolder: cacheFolder)) ? [withdrawn] : []),
+                                        + CacheFiles.temporaries(in: cacheFolder) + withdrawn,
                                         in: cacheFolder)
         rmdir((cacheFolder as NSString).appendingPathComponent(PartManifest.folderName))
         let entries = manifest.allEntries

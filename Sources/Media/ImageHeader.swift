@@ -10,16 +10,15 @@ enum ImageHeader {
     /// Width and height from a PNG IHDR chunk, a GIF logical screen or a JPEG start-of-frame
     /// segment; nil when the header does not say (or for WebP).
     static func size(of bytes: Data, kind: ImageDecoder.Kind) -> (width: Int, height: Int)? {
-        let data = [UInt8](bytes.prefix(kind == .jpeg ? 1 << 20 : 32))
         switch kind {
         case .png:
-            guard data.count >= 24 else { return nil }
-            return (bigEndian(data, 16, 4), bigEndian(data, 20, 4))
+            guard bytes.count >= 24 else { return nil }
+            return (bigEndian(bytes, 16, 4), bigEndian(bytes, 20, 4))
         case .gif:
-            guard data.count >= 10 else { return nil }
-            return (Int(data[6]) | Int(data[7]) << 8, Int(data[8]) | Int(data[9]) << 8)
+            guard bytes.count >= 10 else { return nil }
+            return (littleEndian16(bytes, 6), littleEndian16(bytes, 8))
         case .jpeg:
-            return jpegSize(data)
+            return jpegSize(bytes)
         case .webp:
             return nil
         }
@@ -33,11 +32,11 @@ enum ImageHeader {
     }
 
     /// The frame size of the first SOF segment (markers C0–CF but C4, C8, CC).
-    private static func jpegSize(_ data: [UInt8]) -> (width: Int, height: Int)? {
+    private static func jpegSize(_ data: Data) -> (width: Int, height: Int)? {
         var index = 2
         while index + 9 <= data.count {
-            guard data[index] == 0xFF else { return nil }
-            let marker = data[index + 1]
+            guard bigEndian(data, index, 1) == 0xFF else { return nil }
+            let marker = bigEndian(data, index + 1, 1)
             if marker == 0xFF { index += 1; continue }
             let length = bigEndian(data, index + 2, 2)
             if (0xC0...0xCF).contains(marker) && ![0xC4, 0xC8, 0xCC].contains(marker) {
@@ -49,7 +48,14 @@ enum ImageHeader {
         return nil
     }
 
-    private static func bigEndian(_ data: [UInt8], _ start: Int, _ count: Int) -> Int {
-        data[start..<(start + count)].reduce(0) { $0 << 8 | Int($1) }
+    /// The unsigned little-endian 16-bit integer at offset `start` of `data`.
+    private static func littleEndian16(_ data: Data, _ start: Int) -> Int {
+        bigEndian(data, start + 1, 1) << 8 | bigEndian(data, start, 1)
+    }
+
+    /// The unsigned big-endian integer of `count` bytes at offset `start` of `data`.
+    private static func bigEndian(_ data: Data, _ start: Int, _ count: Int) -> Int {
+        let first = data.startIndex + start
+        return data[first..<(first + count)].reduce(0) { $0 << 8 | Int($1) }
     }
 }

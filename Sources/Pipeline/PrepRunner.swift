@@ -108,9 +108,11 @@ public enum PrepRunner {
         // A row that cannot be parsed, or whose id is empty, costs only itself: such findings
         // name the row (`table.csv:7`) or are row codes.
         let rowLevel = { (finding: Finding) in
-            !finding.id.isEmpty || ["bad-row", "unsafe-id"].contains(finding.code)
-                || finding.path.split(separator: ":").last.map { $0.allSatisfy(\.isNumber) }
-                    == true && finding.path.contains(":")
+            guard finding.id.isEmpty, !["bad-row", "unsafe-id"].contains(finding.code) else {
+                return true
+            }
+            let line = finding.path.split(separator: ":", omittingEmptySubsequences: false)
+            return line.count > 1 && line.last?.allSatisfy(\.isNumber) == true
         }
         if let folderWide = errors.first(where: { !rowLevel($0) }) {
             throw PipelineError(path: folderWide.path, code: folderWide.code,

@@ -69,19 +69,13 @@ struct ShardProducer {
         }
         journal.rejected += rejections
         guard !prepared.isEmpty else {
-            if FileManager.default.fileExists(atPath: path) {
-                try Manifest.withdraw(cacheFolder: folder)
-            }
+            try withdrawManifest(beforeReplacing: path)
             unlink(path)
             try journal.save(cacheFolder: folder)
             return
         }
 
-        // Replacing a file the manifest may list: withdraw the manifest first, so a kill from
-        // here on leaves no manifest describing other bytes (the rerun or merge restores it).
-        if FileManager.default.fileExists(atPath: path) {
-            try Manifest.withdraw(cacheFolder: folder)
-        }
+        try withdrawManifest(beforeReplacing: path)
         try write(prepared, shard: shard, to: path)
         let entry = ShardEntry(file: shard.file, samples: prepared.count,
                                sha256: try SHA256.hex(ofFile: path), stamp: FileStamp.of(path),
@@ -93,6 +87,14 @@ struct ShardProducer {
         warnings += entry.warnings ?? []
         try journal.save(cacheFolder: folder)
         written += 1
+    }
+
+    /// Before replacing or removing a file the manifest may list, withdraws the manifest, so a
+    /// kill from here on leaves no manifest describing other bytes (the rerun or merge
+    /// restores it).
+    private func withdrawManifest(beforeReplacing path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        try Manifest.withdraw(cacheFolder: folder)
     }
 
     /// Writes the shard with its self-describing attributes.

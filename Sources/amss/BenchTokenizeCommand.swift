@@ -43,9 +43,9 @@ enum BenchTokenizeCommand {
         let size = try fileSize(corpus)
         let ours = scratch + "/amss.ids"
         // The `amss` command beside this binary (`amss-core`), which runs tokenize itself.
-        let executable = ((try? FileManager.default.destinationOfSymbolicLink(
-            atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]).replacingOccurrences(
-                of: "/amss-core", with: "/amss", options: .backwards)
+        let executable = (((try? FileManager.default.destinationOfSymbolicLink(
+            atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]) as NSString)
+            .deletingLastPathComponent + "/amss"
         var walls: [Double] = []
         var cpus: [Double] = []
         for _ in 0..<runs {

@@ -43,8 +43,8 @@ final class FolderTextImageTests: XCTestCase {
             let tokens = try reader.int32Column("tokens")
             let length = tokens.count / max(1, labels.count)
             for (index, id) in try reader.ids().enumerated() {
-                found[id] = (labels[index], Array(tokens[(index * length)..<((index + 1) * length)]),
-                             try reader.readUInt8("image", sample: index))
+                let row = Array(tokens[(index * length)..<((index + 1) * length)])
+                found[id] = (labels[index], row, try reader.readUInt8("image", sample: index))
             }
         }
         return found
