@@ -109,7 +109,7 @@ public struct Checkpoint {
 
     /// Captures a model's parameters and running statistics, and optionally the optimizer
     /// state and training state a resumed run needs.
-    public init(model: any ClipClassifier, epoch: Int, selectionSplit: String,
+    public init(model: MultimodalModel, epoch: Int, selectionSplit: String,
                 selectionAccuracy: Double, classes: [String], configKey: String,
                 options: TrainOptions, optimizerState: [String: [Float]] = [:],
                 training: TrainingState? = nil) {
@@ -232,7 +232,7 @@ public struct Checkpoint {
     /// Loads the saved parameters and running statistics into `model`.
     ///
     /// - Throws: `TrainingError` naming the first parameter that is missing or of another size.
-    public func load(into model: any ClipClassifier, path: String) throws {
+    public func load(into model: MultimodalModel, path: String) throws {
         for parameter in model.parameters {
             guard let saved = values[parameter.name], saved.count == parameter.count else {
                 throw TrainingError(path: path, reason: "parameter \(parameter.name) is missing "

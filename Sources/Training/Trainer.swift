@@ -21,14 +21,15 @@ public final class Trainer {
     /// The splits and the cache identity.
     public let data: TrainingData
     /// The model being trained.
-    public let model: any ClipClassifier
+    public let model: MultimodalModel
 
     /// Opens the cache folder and prepares a run.
     ///
     /// - Throws: `TrainingError` for a missing manifest, an empty split, mismatched shapes,
     ///   or invalid options.
     public convenience init(cacheFolder: String, options: TrainOptions) throws {
-        try self.init(data: try TrainingData(cacheFolder: cacheFolder), options: options)
+        try self.init(data: try TrainingData(cacheFolder: cacheFolder, only: options.modalities),
+                      options: options)
     }
 
     /// Prepares a run over already opened splits.
@@ -47,8 +48,8 @@ public final class Trainer {
         self.options = options
         self.plan = plan
         self.data = data
-        model = plan.makeModel(classCount: data.classes.count, width: options.width,
-                               seed: options.seed)
+        model = try plan.makeModel(modalities: data.modalities, options: options,
+                                   classCount: data.classes.count)
     }
 
     /// The split that chooses the best epoch: `valid` when there is one and not under compat.
@@ -82,7 +83,8 @@ public final class Trainer {
     ///   resuming a run of other options or without `last.ckpt`.
     public func run(resume: Bool = false, environment: RunEnvironment? = nil,
                     onEpoch: (EpochMetrics) throws -> Void) throws -> TrainSummary {
-        let folder = try RunFolder(path: options.out, resuming: resume)
+        let folder = try RunFolder(path: options.out, resuming: resume,
+                                   modalities: data.modalities.map(\.name))
         BLAS.setThreads(options.threads)
         let step = TrainingStep(model: model, plan: plan, options: options,
                                 classCount: data.classes.count)
@@ -113,6 +115,7 @@ public final class Trainer {
             let metrics = EpochMetrics(
                 epoch: epoch, learningRate: rate, trainLoss: totals.loss,
                 trainAcc: totals.accuracy, test: test, classes: data.classes, valid: valid,
+                modalities: data.modalities.map(\.name),
                 keepRatioSteps: totals.keepRatioSteps,
                 seconds: Date().timeIntervalSince(started))
             try folder.append(metrics)
