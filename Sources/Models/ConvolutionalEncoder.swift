@@ -25,6 +25,11 @@ public final class ConvolutionalEncoder: ModalityEncoder {
     public var maskableGroups: [MaskableGroup] { backbone.maskableGroups }
     /// Every convolution weight (the 4-D parameters: stem, residual stages, shortcuts).
     public var modulatedWeights: [Parameter] { parameters.filter { $0.shape.count == 4 } }
+    /// None: the backbone draws nothing at random.
+    public var generators: [SeededGenerator] {
+        get { [] }
+        set {}
+    }
     /// The backbone's BN running statistics.
     public var buffers: [String: [Float]] { backbone.buffers }
 

@@ -18,6 +18,8 @@ public protocol ModalityEncoder: AnyObject {
     var maskableGroups: [MaskableGroup] { get }
     /// The weights gradient modulation (OGM, OGM-GE) scales and perturbs.
     var modulatedWeights: [Parameter] { get }
+    /// The generators of the encoder's random draws (dropout), for checkpoints.
+    var generators: [SeededGenerator] { get set }
     /// Running statistics by name (BN `running_mean`/`running_var`), for checkpoints.
     var buffers: [String: [Float]] { get }
 

@@ -21,6 +21,16 @@ extension TextEncoder: ModalityEncoder {
         }
     }
 
+    /// The dropout generators: the embeddings', then each layer's, in order.
+    public var generators: [SeededGenerator] {
+        get { dropouts.map(\.generatorState) }
+        set {
+            for (layer, generator) in zip(dropouts, newValue) { layer.generatorState = generator }
+        }
+    }
+
+    private var dropouts: [Dropout] { [embeddings.dropout] + layers.flatMap(\.dropouts) }
+
     /// Nothing to set.
     public func loadBuffers(_ values: [String: [Float]]) throws {}
 }

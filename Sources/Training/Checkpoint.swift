@@ -47,6 +47,8 @@ public struct Checkpoint {
         public var maskerGenerator: [String]?
         /// The OGM-GE noise generator.
         public var noiseGenerator: [String]
+        /// The encoders' generators (dropout), in encoder order (nil or empty without any).
+        public var encoderGenerators: [[String]]?
         /// The best epoch so far (from 1), 0 before any.
         public var bestEpoch: Int
         /// Its selection-split accuracy.
@@ -57,6 +59,7 @@ public struct Checkpoint {
         enum CodingKeys: String, CodingKey {
             case maskerGenerator = "masker_generator"
             case noiseGenerator = "noise_generator"
+            case encoderGenerators = "encoder_generators"
             case bestEpoch = "best_epoch"
             case bestSelectionAccuracy = "best_selection_accuracy"
             case bestTestAccuracy = "best_test_accuracy"

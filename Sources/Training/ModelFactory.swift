@@ -106,9 +106,15 @@ enum ModelFactory {
             throw TrainingError(path: options.out, reason: "the unimodal baseline has a linear "
                                 + "head; --fusion \(options.fusion) needs two or more modalities")
         }
-        guard options.fusion == "concat" else {
-            throw TrainingError(path: options.out, reason: "unknown fusion \(options.fusion)")
+        guard let kind = FusionKind(rawValue: options.fusion) else {
+            throw TrainingError(path: options.out, reason: "unknown fusion \(options.fusion) "
+                                + "(concat, sum, film, gated)")
         }
-        return ConcatFusion(featureCounts: featureCounts, classCount: classCount, seed: seed)
+        do {
+            return try FusionKind.make(kind, featureCounts: featureCounts,
+                                       classCount: classCount, seed: seed)
+        } catch {
+            throw TrainingError(path: options.out, reason: "--fusion \(options.fusion): \(error)")
+        }
     }
 }

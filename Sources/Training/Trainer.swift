@@ -158,7 +158,10 @@ public final class Trainer {
         if let step, let best {
             typealias State = Checkpoint.TrainingState
             state = State(maskerGenerator: step.masker.map { State.words(of: $0.generator) },
-                          noiseGenerator: State.words(of: step.noise), bestEpoch: best.epoch,
+                          noiseGenerator: State.words(of: step.noise),
+                          encoderGenerators: model.encoders.flatMap(\.generators)
+                              .map(State.words(of:)),
+                          bestEpoch: best.epoch,
                           bestSelectionAccuracy: best.selection, bestTestAccuracy: best.test)
         }
         return Checkpoint(model: model, epoch: epoch, selectionSplit: selectionSplit,
@@ -199,6 +202,7 @@ public final class Trainer {
             throw TrainingError(path: path, reason: "has no noise generator state")
         }
         step.noise = noise
+        try restoreEncoderGenerators(state.encoderGenerators ?? [], path: path)
 
         let history = try folder.readMetrics().filter { $0.epoch <= saved.header.epoch }
         guard history.map(\.epoch) == (0..<saved.header.epoch).map({ $0 + 1 }) else {
@@ -208,6 +212,22 @@ public final class Trainer {
         try folder.rewriteMetrics(history)
         return (Best(epoch: state.bestEpoch, selection: state.bestSelectionAccuracy,
                      test: state.bestTestAccuracy), history)
+    }
+
+    /// Sets every encoder's generators from checkpoint words, in encoder order.
+    private func restoreEncoderGenerators(_ words: [[String]], path: String) throws {
+        let generators = words.compactMap(Checkpoint.TrainingState.generator(from:))
+        let needed = model.encoders.reduce(0) { $0 + $1.generators.count }
+        guard generators.count == words.count, generators.count == needed else {
+            throw TrainingError(path: path, reason: "holds \(words.count) encoder generator "
+                                + "states, the model has \(needed)")
+        }
+        var rest = generators[...]
+        for encoder in model.encoders where !encoder.generators.isEmpty {
+            let count = encoder.generators.count
+            encoder.generators = Array(rest.prefix(count))
+            rest = rest.dropFirst(count)
+        }
     }
 
     // MARK: - Steps

@@ -20,6 +20,8 @@ public struct TrainingData {
     public var test: ClipSource
     /// How the valid split was made when it was not the cache's own (e.g. carved from train).
     public var validNote: String?
+    /// Which modalities were left out because a split lacks them, when any were.
+    public var modalityNote: String?
 
     /// Makes training data from sources.
     ///
@@ -93,7 +95,7 @@ public struct TrainingData {
         }
         try CacheVerifier.quickCheck(cacheFolder: cacheFolder)
 
-        func open(_ split: String) throws -> ClipSource? {
+        func open(_ split: String, only: [String]?) throws -> ClipSource? {
             guard let entries = manifest.splits[split] else { return nil }
             let sampleCount = entries.reduce(0) { $0 + $1.samples }
             if split == "valid" && sampleCount == 0 { return nil }
@@ -105,16 +107,32 @@ public struct TrainingData {
                                        entries: entries, classCount: manifest.classes.count,
                                        only: only)
         }
-        guard let train = try open("train") else {
-            throw TrainingError(path: Manifest.path(inCacheFolder: cacheFolder),
-                                reason: "the manifest lists no train split")
+        func splits(only: [String]?) throws -> (ClipSource, ClipSource?, ClipSource) {
+            guard let train = try open("train", only: only) else {
+                throw TrainingError(path: Manifest.path(inCacheFolder: cacheFolder),
+                                    reason: "the manifest lists no train split")
+            }
+            guard let test = try open("test", only: only) else {
+                throw TrainingError(path: Manifest.path(inCacheFolder: cacheFolder),
+                                    reason: "the manifest lists no test split")
+            }
+            return (train, try open("valid", only: only), test)
         }
-        guard let test = try open("test") else {
-            throw TrainingError(path: Manifest.path(inCacheFolder: cacheFolder),
-                                reason: "the manifest lists no test split")
+
+        var (train, valid, test) = try splits(only: only)
+        var note: String?
+        let held = [train, valid, test].compactMap { $0 }.map { $0.modalities.map(\.name) }
+        let common = held[0].filter { name in held.allSatisfy { $0.contains(name) } }
+        if only == nil, held.contains(where: { $0 != common }), !common.isEmpty {
+            // A modality some split lacks (NVGesture's flow when only some recordings have
+            // flow files) is left out rather than failing the run.
+            let missing = Set(held.flatMap { $0 }).subtracting(common).sorted()
+            (train, valid, test) = try splits(only: common)
+            note = missing.joined(separator: ", ") + " left out: not in every split; training "
+                + "on " + common.joined(separator: ", ")
         }
         try self.init(classes: manifest.classes, configKey: manifest.configKey,
-                      cacheFolder: cacheFolder, train: train, valid: try open("valid"),
-                      test: test)
+                      cacheFolder: cacheFolder, train: train, valid: valid, test: test)
+        modalityNote = note
     }
 }

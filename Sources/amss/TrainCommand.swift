@@ -40,12 +40,14 @@ enum TrainCommand {
           --lr R          SGD learning rate (default 0.01)
           --threads N     BLAS threads (default 2)
           --max-batches N stop each training epoch after N batches
-          --frames-per-clip N  frames drawn per clip (default: the cache's `frames_per_clip`,
-                          3 for ks, else 1)
+          --frames-per-clip N  frames drawn per clip, one from each of N equal segments,
+                          shared by a clip's frame modalities (default: the cache's
+                          `frames_per_clip`, 3 for ks; 8 for nvgesture; else 1)
         AMSS / AMSS+:
           --sampler S     adaptive (default), topk, random or bernoulli
           --importance I  gn (default), gn_wn or sqrt_gn
-          --temperature T keep-ratio temperature (default 0.2)
+          --temperature T keep-ratio temperature (default 0.2; 0.5 for a cache with text,
+                          as the reference's image–text variant)
           --bias X        added to every keep ratio before clamping (default 0)
           --mask L        what is masked: backbone, fusion or backbone,fusion (default)
           --unbiased D    exact inclusion probabilities with 1/π weights: exact (= systematic,
@@ -117,6 +119,9 @@ enum TrainCommand {
             throw UsageError("train needs <cache-folder>\n\n\(help)")
         }
         var options = try makeOptions(arguments)
+        if arguments.options["temperature"] == nil && holdsText(arguments.positional[0]) {
+            options.temperature = 0.5
+        }
         options.framesPerClip = try arguments.integer(
             "frames-per-clip", default: recordedFramesPerClip(arguments.positional[0]),
             in: 1...64)
@@ -136,6 +141,7 @@ enum TrainCommand {
                       resume: Bool = false) throws -> TrainSummary {
         let trainer = try Trainer(cacheFolder: cacheFolder, options: options)
         let names = trainer.data.modalities.map(\.name)
+        if let note = trainer.data.modalityNote { Output.error("amss: warning: " + note) }
         if !quiet {
             let accuracies = names.map { pad($0, width: 6) }.joined(separator: "  ")
             let ratios = names.map { pad("rho_" + String($0.prefix(1)), width: 5) }
@@ -167,12 +173,22 @@ enum TrainCommand {
         return summary
     }
 
-    /// The `frames_per_clip` of the configuration a cache's manifest records, else 1.
+    /// The `frames_per_clip` of the configuration a cache's manifest records, else 8 for
+    /// NVGesture's gestures (a clip of 32 or 80 frames) and 1 for the others.
     static func recordedFramesPerClip(_ cacheFolder: String) -> Int {
-        guard let manifest = try? Manifest.load(cacheFolder: cacheFolder),
-              case .object(let config) = manifest.config,
-              case .number(let frames)? = config["frames_per_clip"], frames >= 1 else { return 1 }
+        guard let manifest = try? Manifest.load(cacheFolder: cacheFolder) else { return 1 }
+        guard case .object(let config) = manifest.config,
+              case .number(let frames)? = config["frames_per_clip"], frames >= 1 else {
+            return manifest.dataset == "nvgesture" ? 8 : 1
+        }
         return Int(frames)
+    }
+
+    /// Whether the cache's recorded configuration has a text section (image–text data).
+    static func holdsText(_ cacheFolder: String) -> Bool {
+        guard let manifest = try? Manifest.load(cacheFolder: cacheFolder),
+              case .object(let config) = manifest.config else { return false }
+        return config["text"] != nil
     }
 
     /// `text` padded with spaces to `width` (left-aligned).
