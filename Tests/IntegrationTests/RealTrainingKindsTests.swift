@@ -1,5 +1,6 @@
 import Cache
 import Foundation
+import Models
 import Training
 import XCTest
 
@@ -89,11 +90,41 @@ final class RealTrainingKindsTests: XCTestCase {
         XCTAssertEqual(saved.values["text.encoder.layer.5.output.dense.weight"]?.count,
                        384 * 1536)
         XCTAssertNil(saved.values["text.encoder.layer.6.output.dense.weight"])
+        // …starting from its weights: a row of a token no text here holds moved only by
+        // weight decay (relative change ≤ 1e-4).
+        let file = try SafetensorsFile(path: minilm + "/model.safetensors")
+        let name = file.entries["embeddings.word_embeddings.weight"] != nil
+            ? "embeddings.word_embeddings.weight" : "bert.embeddings.word_embeddings.weight"
+        let table = try file.floats(name)
+        let trained = try XCTUnwrap(saved.values["text.embeddings.word_embeddings.weight"])
+        let row = 29_000 * 384
+        for index in row..<(row + 384) {
+            XCTAssertEqual(trained[index], table[index], accuracy: 1e-4 * abs(table[index]) + 1e-7)
+        }
         let config = try RunFolder(path: scratch + "/minilm", resuming: true)
             .readConfiguration()
         XCTAssertEqual(config.options.textWeights, URL(fileURLWithPath: minilm)
             .standardizedFileURL.path)
         XCTAssertEqual(config.options.temperature, 0.5)
+    }
+
+    /// `--image-weights`: the visual encoder is the torchvision-layout ResNet-50 of the file
+    /// (here the width-1/16 fixture of tools/ref/resnet50_fixtures.py; the width is read from
+    /// the file's stem), not a ResNet-18.
+    func testImageWeightsGiveAResNet50VisualEncoder() throws {
+        let root = try media("AMSS_REAL_TEXTIMAGE", "textimage-real", "EXPECTED.json")
+        let cache = try prep(["sarcasm", root + "/sarcasm", "--vocab", vocabulary])
+        let weights = repository + "/Tests/TensorTests/Fixtures/resnet50.safetensors"
+        let run = try train(cache, "resnet50", ["--epochs", "1", "--batch-size", "8",
+                                                "--lr", "0.001", "--image-weights", weights])
+        checkKeys(run.epochs.first, ["text", "visual"])
+        let saved = try Checkpoint.read(from: scratch + "/resnet50/last.ckpt")
+        XCTAssertEqual(saved.values["visual.layer4.2.conv3.weight"]?.count, 128 * 32)
+        XCTAssertEqual(saved.values["fusion.weight"]?.count, 2 * (128 + 128))
+        let missing = try CacheTestSupport.amss(["train", cache, "--out", scratch + "/none",
+                                                 "--image-weights", scratch + "/no.safetensors"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.err.contains("no.safetensors"), missing.err)
     }
 
     func testTwitter15TrainsOneEpochOnThreeClasses() throws {
