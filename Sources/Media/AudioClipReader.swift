@@ -1,5 +1,5 @@
-/// How much of a clip's source was decoded for it (the clip itself is in
-/// `AudioClipReader.clip` until the next clip).
+/// How much of a clip's source was decoded for it (the clip itself is
+/// `AudioClipReader.fitted` until the next clip).
 struct FittedClip {
     /// Source frames decoded.
     let framesRead: Int
@@ -38,8 +38,12 @@ final class AudioClipReader {
 
     /// The resampled signal of the current clip.
     let resampled = AudioSampleBuffer(capacity: 1 << 17)
-    /// The current clip, fitted and clamped (valid until the next clip).
-    let clip = AudioSampleBuffer(capacity: 1 << 17)
+    /// Room for a clip that fitting has to build (looped, padded); a clip that is a window of
+    /// the resampled signal stays there.
+    private let built = AudioSampleBuffer(capacity: 1 << 17)
+    /// The current clip, fitted and clamped: a window of `resampled` or the built clip (valid
+    /// until the next clip).
+    private(set) var fitted = UnsafeBufferPointer<Float>(start: nil, count: 0)
 
     private var session: ResamplerSession?
 
@@ -79,7 +83,9 @@ final class AudioClipReader {
                 guard let base = buffer.baseAddress else { return 0 }
                 return try stream.readMono(into: base, capacity: capacity)
             }
-            try checkFinite(got, firstIndex: read, path: path)
+            if !stream.samplesAlwaysFinite {
+                try checkFinite(got, firstIndex: read, path: path)
+            }
             timings.decode += SpectrogramTimings.now() - started
             if got == 0 {
                 ended = true
@@ -102,24 +108,26 @@ final class AudioClipReader {
         timings.resample += SpectrogramTimings.now() - started
 
         let fitStart = SpectrogramTimings.now()
-        if ended {
-            AudioFit.fit(resampled.samples, length: clipSamples, rule: rule, into: clip)
+        if resampled.count >= clipSamples {
+            // a window of the resampled signal, as `AudioFit` takes it from a long clip
+            let start = ended ? (rule == .cropCentre ? (resampled.count - clipSamples) / 2 : 0)
+                : centreStart ?? 0
+            fitted = UnsafeBufferPointer(start: resampled.base + start, count: clipSamples)
         } else {
-            let start = centreStart ?? 0
-            clip.removeAll()
-            clip.append(UnsafeBufferPointer(rebasing: resampled.samples[start..<(start
-                                                                             + clipSamples)]))
+            AudioFit.fit(resampled.samples, length: clipSamples, rule: rule, into: built)
+            fitted = built.samples
         }
-        clampIfAsked(clip)
+        clampIfAsked(fitted)
         timings.fit += SpectrogramTimings.now() - fitStart
         return FittedClip(framesRead: read, readToEnd: ended)
     }
 
-    /// Clamps to [-1, 1] when the configuration asks for it.
-    private func clampIfAsked(_ buffer: AudioSampleBuffer) {
-        guard clamp else { return }
-        let values = buffer.base
-        for i in 0..<buffer.count { values[i] = min(max(values[i], -1), 1) }
+    /// Clamps `samples` (the reader's own scratch space) to [-1, 1] in place when the
+    /// configuration asks for it.
+    private func clampIfAsked(_ samples: UnsafeBufferPointer<Float>) {
+        guard clamp, let base = samples.baseAddress else { return }
+        let values = UnsafeMutablePointer(mutating: base)
+        for i in 0..<samples.count { values[i] = min(max(values[i], -1), 1) }
     }
 
     // MARK: - Steps

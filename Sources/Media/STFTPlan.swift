@@ -1,8 +1,14 @@
 import CFFTW
 import Foundation
 
-/// One FFTW single-precision real-to-complex plan of size `nFFT` with its own aligned input and
-/// output buffers; `deinit` destroys the plan and frees the buffers.
+/// One FFTW single-precision plan for the real FFT of size `nFFT` with its own aligned buffers,
+/// read out as magnitudes; `deinit` destroys the plan and frees the buffers.
+///
+/// An even `nFFT` is transformed as `nFFT / 2` complex points (even samples as real parts, odd
+/// samples as imaginary parts) and the one-sided spectrum is split out of that half-size
+/// transform with precomputed twiddles, fused with the magnitude: with `FFTW_ESTIMATE` plans,
+/// which are deterministic, FFTW's own real-input plan for 512 points is about three times
+/// slower than its complex plan for 256 points. An odd `nFFT` uses FFTW's real-input plan.
 ///
 /// FFTW's planner is not thread-safe, so plan creation and destruction hold a process-wide
 /// lock; executing a plan on its own buffers is thread-safe as long as each thread has its own
@@ -17,18 +23,24 @@ final class STFTPlan {
     let bins: Int
     /// The `nFFT` real input samples of the next transform.
     let input: UnsafeMutablePointer<Float>
-    /// The `bins` complex outputs of the last transform, as (re, im) pairs.
-    let output: UnsafeMutablePointer<fftwf_complex>
+    /// The transform's output: `nFFT / 2` complex values of the half-size transform (even
+    /// `nFFT`) or the `bins` values of the one-sided spectrum (odd `nFFT`), as (re, im) pairs.
+    private let output: UnsafeMutablePointer<fftwf_complex>
+    /// For even `nFFT`: `cos(2πk / nFFT) / 2` and `-sin(2πk / nFFT) / 2` for k in 0..<bins.
+    private let twiddleRe: UnsafeMutablePointer<Float>
+    private let twiddleIm: UnsafeMutablePointer<Float>
     private let plan: OpaquePointer
 
     /// Allocates the buffers (`fftwf_alloc_real`, `fftwf_alloc_complex`) and makes an
-    /// `FFTW_ESTIMATE` plan (`fftwf_plan_dft_r2c_1d`) under the planner lock.
+    /// `FFTW_ESTIMATE` plan under the planner lock: `fftwf_plan_dft_1d` of `nFFT / 2` points
+    /// for an even `nFFT`, `fftwf_plan_dft_r2c_1d` for an odd one.
     init(nFFT: Int) throws {
         guard nFFT > 0, nFFT <= 1 << 24 else {
             throw MediaError(path: "(audio config)", code: "bad-config",
                              reason: "n_fft must be in 1...16777216, found \(nFFT)")
         }
         let bins = nFFT / 2 + 1
+        let split = nFFT % 2 == 0
         guard let input = fftwf_alloc_real(nFFT), let output = fftwf_alloc_complex(bins) else {
             throw MediaError(path: "(audio config)", code: "bad-config",
                              reason: "cannot allocate FFT buffers for n_fft \(nFFT)")
@@ -36,7 +48,12 @@ final class STFTPlan {
         input.initialize(repeating: 0, count: nFFT)
 
         STFTPlan.plannerLock.lock()
-        let plan = fftwf_plan_dft_r2c_1d(Int32(nFFT), input, output, amss_fftw_estimate())
+        let plan = split
+            ? input.withMemoryRebound(to: fftwf_complex.self, capacity: nFFT / 2) {
+                fftwf_plan_dft_1d(Int32(nFFT / 2), $0, output, FFTW_FORWARD,
+                                  amss_fftw_estimate())
+            }
+            : fftwf_plan_dft_r2c_1d(Int32(nFFT), input, output, amss_fftw_estimate())
         STFTPlan.plannerLock.unlock()
 
         guard let plan else {
@@ -50,6 +67,13 @@ final class STFTPlan {
         self.input = input
         self.output = output
         self.plan = plan
+        twiddleRe = .allocate(capacity: bins)
+        twiddleIm = .allocate(capacity: bins)
+        for k in 0..<bins {
+            let angle = 2 * Double.pi * Double(k) / Double(nFFT)
+            twiddleRe[k] = Float(cos(angle) / 2)
+            twiddleIm[k] = Float(-sin(angle) / 2)
+        }
     }
 
     deinit {
@@ -58,10 +82,88 @@ final class STFTPlan {
         STFTPlan.plannerLock.unlock()
         fftwf_free(input)
         fftwf_free(output)
+        twiddleRe.deallocate()
+        twiddleIm.deallocate()
     }
 
-    /// Transforms `input` into `output` (calls `fftwf_execute`).
-    func execute() {
+    /// Transforms `input` (calls `fftwf_execute`) and writes `|X_k|` (or `|X_k|²` when
+    /// `power`) of the one-sided spectrum to `column[0..<bins]`.
+    func transform(into column: UnsafeMutablePointer<Float>, power: Bool) {
         fftwf_execute(plan)
+
+        let z = UnsafeRawPointer(output).assumingMemoryBound(to: Float.self)
+        if nFFT % 2 == 0 {
+            splitMagnitudes(z, into: column, power: power)
+            return
+        }
+        for k in 0..<bins {
+            let re = z[2 * k]
+            let im = z[2 * k + 1]
+            column[k] = power ? re * re + im * im : (re * re + im * im).squareRoot()
+        }
+    }
+
+    /// The one-sided spectrum of `nFFT` real samples from the `h = nFFT / 2`-point transform
+    /// `Z` of their even (real part) and odd (imaginary part) samples, as magnitudes:
+    /// `X_k = E_k + w^k O_k` with `E_k = (Z_k + conj Z_{h-k}) / 2`,
+    /// `O_k = (Z_k - conj Z_{h-k}) / 2i` and `w = exp(-2πi / nFFT)` (`Z_h = Z_0`); four bins
+    /// at a time, the mirrored values read backwards.
+    private func splitMagnitudes(_ z: UnsafePointer<Float>, into column: UnsafeMutablePointer<Float>,
+                                 power: Bool) {
+        let h = nFFT / 2
+        let wr = UnsafePointer(twiddleRe)
+        let wi = UnsafePointer(twiddleIm)
+        let raw = UnsafeRawPointer(z)
+        column[0] = finish(re: z[0] + z[1], im: 0, power: power)
+        column[h] = finish(re: z[0] - z[1], im: 0, power: power)
+
+        var k = 1
+        while k &+ 4 <= h {
+            // Z_k ... Z_{k+3} and Z_{h-k-3} ... Z_{h-k}, each as 8 interleaved floats
+            let a = raw.loadUnaligned(fromByteOffset: 8 &* k, as: SIMD8<Float>.self)
+            let m = raw.loadUnaligned(fromByteOffset: 8 &* (h &- k &- 3), as: SIMD8<Float>.self)
+            let ar = a.evenHalf
+            let ai = a.oddHalf
+            let mrForward = m.evenHalf
+            let miForward = m.oddHalf
+            let br = SIMD4(mrForward[3], mrForward[2], mrForward[1], mrForward[0])
+            let bi = SIMD4(miForward[3], miForward[2], miForward[1], miForward[0])
+            // 2E = A + conj B', 2O = -i (A - conj B'), B' = Z_{h-k}
+            let er = ar + br
+            let ei = ai - bi
+            let or = ai + bi
+            let oi = br - ar
+            let cr = UnsafeRawPointer(wr).loadUnaligned(fromByteOffset: 4 &* k,
+                                                        as: SIMD4<Float>.self)
+            let ci = UnsafeRawPointer(wi).loadUnaligned(fromByteOffset: 4 &* k,
+                                                        as: SIMD4<Float>.self)
+            let xr = er * 0.5 + (cr * or - ci * oi)
+            let xi = ei * 0.5 + (cr * oi + ci * or)
+            var v = xr * xr + xi * xi
+            if !power { v = v.squareRoot() }
+            UnsafeMutableRawPointer(column).storeBytes(of: v, toByteOffset: 4 &* k,
+                                                       as: SIMD4<Float>.self)
+            k &+= 4
+        }
+        while k < h {
+            let ar = z[2 &* k]
+            let ai = z[2 &* k &+ 1]
+            let br = z[2 &* (h &- k)]
+            let bi = z[2 &* (h &- k) &+ 1]
+            let er = ar + br
+            let ei = ai - bi
+            let or = ai + bi
+            let oi = br - ar
+            let xr = er * 0.5 + (wr[k] * or - wi[k] * oi)
+            let xi = ei * 0.5 + (wr[k] * oi + wi[k] * or)
+            column[k] = finish(re: xr, im: xi, power: power)
+            k &+= 1
+        }
+    }
+
+    @inline(__always)
+    private func finish(re: Float, im: Float, power: Bool) -> Float {
+        let squared = re * re + im * im
+        return power ? squared : squared.squareRoot()
     }
 }

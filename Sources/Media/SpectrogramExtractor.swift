@@ -133,10 +133,10 @@ public final class SpectrogramExtractor {
     /// Transform the reader's current clip.
     func features(of fitted: FittedClip, path: String, warnings: [AudioWarning]) throws
         -> AudioFeatures {
-        let spectrogram = spectrogram(ofFitted: reader.clip.samples)
+        let spectrogram = spectrogram(ofFitted: reader.fitted)
         guard spectrogram.frames > 0 else {
             throw MediaError(path: path, code: "too-short",
-                             reason: "\(reader.clip.count) samples give no frame of n_fft "
+                             reason: "\(reader.fitted.count) samples give no frame of n_fft "
                                 + "\(config.nFFT) without centring")
         }
         timings.clips += 1

@@ -16,7 +16,7 @@ enum BenchAudioRun {
         let seconds: Double
         /// CPU seconds of this thread over the timed passes.
         let cpuSeconds: Double
-        /// Seconds per step over the timed passes.
+        /// Seconds per step over the timed passes (monotonic clock).
         let timings: SpectrogramTimings
         /// The spectrogram shape `[rows, frames]` of the last clip.
         let shape: [Int]
@@ -41,7 +41,7 @@ enum BenchAudioRun {
         extractor.resetTimings()
         var shape = [0, 0]
         let started = Date()
-        let cpuStarted = SpectrogramTimings.now()
+        let cpuStarted = SpectrogramTimings.cpuNow()
         for _ in 0..<passes {
             for path in usable {
                 let spectrogram = try extractor.spectrogram(ofFile: path)
@@ -49,7 +49,7 @@ enum BenchAudioRun {
             }
         }
         let seconds = Date().timeIntervalSince(started)
-        let cpuSeconds = SpectrogramTimings.now() - cpuStarted
+        let cpuSeconds = SpectrogramTimings.cpuNow() - cpuStarted
         return Result(usable: usable, rejected: rejected, clips: usable.count * passes,
                       seconds: seconds, cpuSeconds: cpuSeconds, timings: extractor.timings,
                       shape: shape)
