@@ -46,6 +46,12 @@ final class AudioClipReader {
     private(set) var fitted = UnsafeBufferPointer<Float>(start: nil, count: 0)
 
     private var session: ResamplerSession?
+    /// The resampler of the last batch of clips (`fittedClips(from:timings:_:)`).
+    var batchSession: ResamplerBatch?
+    /// The resampled signals of a batch, one per clip.
+    var batchSignals: [AudioSampleBuffer] = []
+    /// One round of source frames of a batch, clip after clip.
+    let batchInput = AudioSampleBuffer(capacity: 8 * AudioClipReader.batchFrames)
 
     /// Makes a reader for clips of `clipSamples` samples at `targetRate` Hz.
     init(targetRate: Int, clipSamples: Int, rule: FitRule, clamp: Bool) {
@@ -108,18 +114,25 @@ final class AudioClipReader {
         timings.resample += SpectrogramTimings.now() - started
 
         let fitStart = SpectrogramTimings.now()
-        if resampled.count >= clipSamples {
+        fit(resampled, ended: ended, centreStart: centreStart)
+        timings.fit += SpectrogramTimings.now() - fitStart
+        return FittedClip(framesRead: read, readToEnd: ended)
+    }
+
+    /// Fits (and clamps) the resampled signal `signal` into `fitted`, which then points into
+    /// `signal` or into the reader's own scratch space. `ended` says whether the source was
+    /// read to its end (else `signal` holds at least `centreStart + clipSamples` samples).
+    func fit(_ signal: AudioSampleBuffer, ended: Bool, centreStart: Int?) {
+        if signal.count >= clipSamples {
             // a window of the resampled signal, as `AudioFit` takes it from a long clip
-            let start = ended ? (rule == .cropCentre ? (resampled.count - clipSamples) / 2 : 0)
+            let start = ended ? (rule == .cropCentre ? (signal.count - clipSamples) / 2 : 0)
                 : centreStart ?? 0
-            fitted = UnsafeBufferPointer(start: resampled.base + start, count: clipSamples)
+            fitted = UnsafeBufferPointer(start: signal.base + start, count: clipSamples)
         } else {
-            AudioFit.fit(resampled.samples, length: clipSamples, rule: rule, into: built)
+            AudioFit.fit(signal.samples, length: clipSamples, rule: rule, into: built)
             fitted = built.samples
         }
         clampIfAsked(fitted)
-        timings.fit += SpectrogramTimings.now() - fitStart
-        return FittedClip(framesRead: read, readToEnd: ended)
     }
 
     /// Clamps `samples` (the reader's own scratch space) to [-1, 1] in place when the
@@ -150,7 +163,7 @@ final class AudioClipReader {
     // against the file size by libsndfile, so WAV files are exact.
     // LIMITATION: a container track declares no frame count, so crop-centre decodes it to the
     // end before cropping — its length is known only then.
-    private func centreStart(declaredFrames: Int?, from: Int) -> Int? {
+    func centreStart(declaredFrames: Int?, from: Int) -> Int? {
         guard rule == .cropCentre, let declared = declaredFrames, declared > 0 else { return nil }
         let length = Resampler.outputLength(inputLength: declared, from: from, to: targetRate)
         guard length > clipSamples else { return nil }
@@ -166,13 +179,20 @@ final class AudioClipReader {
 
     /// Throws `non-finite` naming the first NaN or infinite sample among the `count` just read.
     private func checkFinite(_ count: Int, firstIndex: Int, path: String) throws {
-        let suspect = chunk.withUnsafeBufferPointer {
-            SpectrogramMath.containsNonFinite(UnsafeBufferPointer(rebasing: $0[0..<count]))
+        try chunk.withUnsafeBufferPointer {
+            try AudioClipReader.checkFinite(UnsafeBufferPointer(rebasing: $0[0..<count]),
+                                            firstIndex: firstIndex, path: path)
         }
-        guard suspect else { return }
-        for i in 0..<count where !chunk[i].isFinite {
+    }
+
+    /// Throws `non-finite` naming the first NaN or infinite sample among `samples`, the frames
+    /// read from `firstIndex` on.
+    static func checkFinite(_ samples: UnsafeBufferPointer<Float>, firstIndex: Int,
+                            path: String) throws {
+        guard SpectrogramMath.containsNonFinite(samples) else { return }
+        for i in samples.indices where !samples[i].isFinite {
             throw MediaError(path: path, code: "non-finite",
-                             reason: "sample \(firstIndex + i) is \(chunk[i]); audio must be "
+                             reason: "sample \(firstIndex + i) is \(samples[i]); audio must be "
                                 + "finite")
         }
     }
@@ -188,7 +208,7 @@ final class AudioClipReader {
     }
 
     /// librosa's length fix after resampling: zero-pad or cut to `ceil(n * to / from)`.
-    private func fixLength(_ resampled: AudioSampleBuffer, sourceFrames: Int, from: Int) {
+    func fixLength(_ resampled: AudioSampleBuffer, sourceFrames: Int, from: Int) {
         guard from != targetRate else { return }
         let target = Resampler.outputLength(inputLength: sourceFrames, from: from, to: targetRate)
         if resampled.count > target {

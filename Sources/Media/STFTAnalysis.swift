@@ -1,7 +1,8 @@
 /// The short-time Fourier transform of a fitted clip as librosa 0.11's `stft` frames it:
 /// frame `t` starts at sample `t * hop - pad` (`pad = nFFT / 2` when centred), is multiplied by
-/// the window and transformed with one FFTW plan (`STFTPlan`); outside the signal the centre padding holds
-/// zeros (`constant`) or numpy's `reflect`. Owns its plan: one analysis per thread.
+/// the window and transformed with one FFTW plan (`STFTPlan`); outside the signal the centre
+/// padding holds zeros (`constant`) or numpy's `reflect`. Owns its plan: one analysis per
+/// thread.
 final class STFTAnalysis {
     /// FFT size.
     let nFFT: Int

@@ -29,6 +29,9 @@ final class STFTPlan {
     /// For even `nFFT`: `cos(2πk / nFFT) / 2` and `-sin(2πk / nFFT) / 2` for k in 0..<bins.
     private let twiddleRe: UnsafeMutablePointer<Float>
     private let twiddleIm: UnsafeMutablePointer<Float>
+    /// For even `nFFT`: the half-size transform's real and imaginary parts, `nFFT / 2` each.
+    private let planeRe: UnsafeMutablePointer<Float>
+    private let planeIm: UnsafeMutablePointer<Float>
     private let plan: OpaquePointer
 
     /// Allocates the buffers (`fftwf_alloc_real`, `fftwf_alloc_complex`) and makes an
@@ -69,6 +72,8 @@ final class STFTPlan {
         self.plan = plan
         twiddleRe = .allocate(capacity: bins)
         twiddleIm = .allocate(capacity: bins)
+        planeRe = .allocate(capacity: bins)
+        planeIm = .allocate(capacity: bins)
         for k in 0..<bins {
             let angle = 2 * Double.pi * Double(k) / Double(nFFT)
             twiddleRe[k] = Float(cos(angle) / 2)
@@ -84,6 +89,8 @@ final class STFTPlan {
         fftwf_free(output)
         twiddleRe.deallocate()
         twiddleIm.deallocate()
+        planeRe.deallocate()
+        planeIm.deallocate()
     }
 
     /// Transforms `input` (calls `fftwf_execute`) and writes `|X_k|` (or `|X_k|²` when
@@ -106,64 +113,51 @@ final class STFTPlan {
     /// The one-sided spectrum of `nFFT` real samples from the `h = nFFT / 2`-point transform
     /// `Z` of their even (real part) and odd (imaginary part) samples, as magnitudes:
     /// `X_k = E_k + w^k O_k` with `E_k = (Z_k + conj Z_{h-k}) / 2`,
-    /// `O_k = (Z_k - conj Z_{h-k}) / 2i` and `w = exp(-2πi / nFFT)` (`Z_h = Z_0`); four bins
-    /// at a time, the mirrored values read backwards.
-    private func splitMagnitudes(_ z: UnsafePointer<Float>, into column: UnsafeMutablePointer<Float>,
-                                 power: Bool) {
+    /// `O_k = (Z_k - conj Z_{h-k}) / 2i` and `w = exp(-2πi / nFFT)` (`Z_h = Z_0`). `Z` is first
+    /// split into real and imaginary planes, so that the loops over bins vectorise.
+    private func splitMagnitudes(_ z: UnsafePointer<Float>,
+                                 into column: UnsafeMutablePointer<Float>, power: Bool) {
         let h = nFFT / 2
-        let wr = UnsafePointer(twiddleRe)
-        let wi = UnsafePointer(twiddleIm)
-        let raw = UnsafeRawPointer(z)
-        column[0] = finish(re: z[0] + z[1], im: 0, power: power)
-        column[h] = finish(re: z[0] - z[1], im: 0, power: power)
+        let zr = planeRe
+        let zi = planeIm
+        for k in 0..<h {
+            zr[k] = z[2 &* k]
+            zi[k] = z[2 &* k &+ 1]
+        }
+        column[0] = (zr[0] + zi[0]) * (zr[0] + zi[0])
+        column[h] = (zr[0] - zi[0]) * (zr[0] - zi[0])
 
-        var k = 1
-        while k &+ 4 <= h {
-            // Z_k ... Z_{k+3} and Z_{h-k-3} ... Z_{h-k}, each as 8 interleaved floats
-            let a = raw.loadUnaligned(fromByteOffset: 8 &* k, as: SIMD8<Float>.self)
-            let m = raw.loadUnaligned(fromByteOffset: 8 &* (h &- k &- 3), as: SIMD8<Float>.self)
-            let ar = a.evenHalf
-            let ai = a.oddHalf
-            let mrForward = m.evenHalf
-            let miForward = m.oddHalf
-            let br = SIMD4(mrForward[3], mrForward[2], mrForward[1], mrForward[0])
-            let bi = SIMD4(miForward[3], miForward[2], miForward[1], miForward[0])
-            // 2E = A + conj B', 2O = -i (A - conj B'), B' = Z_{h-k}
-            let er = ar + br
-            let ei = ai - bi
+        let wr = twiddleRe
+        let wi = twiddleIm
+        for k in 1..<max(1, h) {
+            let ar = zr[k]
+            let ai = zi[k]
+            let br = zr[h &- k]
+            let bi = zi[h &- k]
+            // 2E = A + conj B and 2O = -i (A - conj B) with B = Z_{h-k}; the twiddles hold w / 2
             let or = ai + bi
             let oi = br - ar
-            let cr = UnsafeRawPointer(wr).loadUnaligned(fromByteOffset: 4 &* k,
-                                                        as: SIMD4<Float>.self)
-            let ci = UnsafeRawPointer(wi).loadUnaligned(fromByteOffset: 4 &* k,
-                                                        as: SIMD4<Float>.self)
-            let xr = er * 0.5 + (cr * or - ci * oi)
-            let xi = ei * 0.5 + (cr * oi + ci * or)
-            var v = xr * xr + xi * xi
-            if !power { v = v.squareRoot() }
-            UnsafeMutableRawPointer(column).storeBytes(of: v, toByteOffset: 4 &* k,
-                                                       as: SIMD4<Float>.self)
-            k &+= 4
+            let xr = (ar + br) * 0.5 + (wr[k] * or - wi[k] * oi)
+            let xi = (ai - bi) * 0.5 + (wr[k] * oi + wi[k] * or)
+            column[k] = xr * xr + xi * xi
         }
-        while k < h {
-            let ar = z[2 &* k]
-            let ai = z[2 &* k &+ 1]
-            let br = z[2 &* (h &- k)]
-            let bi = z[2 &* (h &- k) &+ 1]
-            let er = ar + br
-            let ei = ai - bi
-            let or = ai + bi
-            let oi = br - ar
-            let xr = er * 0.5 + (wr[k] * or - wi[k] * oi)
-            let xi = ei * 0.5 + (wr[k] * oi + wi[k] * or)
-            column[k] = finish(re: xr, im: xi, power: power)
-            k &+= 1
-        }
+        guard !power else { return }
+        STFTPlan.squareRoots(column, count: bins)
     }
 
-    @inline(__always)
-    private func finish(re: Float, im: Float, power: Bool) -> Float {
-        let squared = re * re + im * im
-        return power ? squared : squared.squareRoot()
+    /// `values[i] = √values[i]` four lanes at a time (a scalar loop compiles to `sqrtss` with
+    /// a branch to libm's `sqrtf` for negative inputs).
+    static func squareRoots(_ values: UnsafeMutablePointer<Float>, count: Int) {
+        let raw = UnsafeMutableRawPointer(values)
+        var i = 0
+        while i &+ 4 <= count {
+            let v = raw.loadUnaligned(fromByteOffset: 4 &* i, as: SIMD4<Float>.self)
+            raw.storeBytes(of: v.squareRoot(), toByteOffset: 4 &* i, as: SIMD4<Float>.self)
+            i &+= 4
+        }
+        while i < count {
+            values[i] = values[i].squareRoot()
+            i &+= 1
+        }
     }
 }

@@ -13,11 +13,11 @@ public final class SpectrogramExtractor {
     /// The configuration this extractor was made for.
     public let config: AudioConfig
     /// Seconds spent per step over every clip made so far.
-    public private(set) var timings = SpectrogramTimings()
+    public internal(set) var timings = SpectrogramTimings()
 
     private let analysis: STFTAnalysis
     private let melBank: MelFilterBank?
-    private let reader: AudioClipReader
+    let reader: AudioClipReader
     private let spectrumScratch = AudioSampleBuffer(capacity: 1 << 16)
     private let melScratch = AudioSampleBuffer(capacity: 1 << 12)
 

@@ -12,10 +12,11 @@ warm-up clip runs first and is not timed. Prints one JSON line: clips, seconds, 
 second (wall time), CPU milliseconds per clip (this thread's CPU time over all passes, which
 other processes on a busy machine do not inflate) and the wall time per step (`perf_counter`,
 as `amss bench audio` times its own steps: on virtual machines every read of the thread's CPU
-clock is a system call of several microseconds, which per-step reads would add to the clip). `--config` takes the audio section of a
-pipeline config as JSON (the product's keys; missing keys take the CREMA-D defaults). Files
-soundfile cannot read (MP4, FLV, …) go through librosa's audioread fallback, an ffmpeg
-subprocess whose CPU time the CPU figures do not include (the wall figures do).
+clock is a system call of several microseconds, which per-step reads would add to the clip).
+`--config` takes the audio section of a pipeline config as JSON (the product's keys; missing
+keys take the CREMA-D defaults). Files soundfile cannot read (MP4, FLV, …) go through
+librosa's audioread fallback, an ffmpeg subprocess whose CPU time the CPU figures do not
+include (the wall figures do).
 """
 
 import os
