@@ -145,19 +145,11 @@ final class STFTPlan {
         STFTPlan.squareRoots(column, count: bins)
     }
 
-    /// `values[i] = √values[i]` four lanes at a time (a scalar loop compiles to `sqrtss` with
-    /// a branch to libm's `sqrtf` for negative inputs).
+    /// `values[i] = √values[i]` for non-negative values, in SIMD lanes: the square root of a
+    /// `magnitude` is known to need no `errno`, so it compiles to `sqrtps`, where a plain
+    /// `squareRoot()` of a loaded value keeps a branch to libm's `sqrtf` for negative inputs
+    /// (the same value for every input that is not negative).
     static func squareRoots(_ values: UnsafeMutablePointer<Float>, count: Int) {
-        let raw = UnsafeMutableRawPointer(values)
-        var i = 0
-        while i &+ 4 <= count {
-            let v = raw.loadUnaligned(fromByteOffset: 4 &* i, as: SIMD4<Float>.self)
-            raw.storeBytes(of: v.squareRoot(), toByteOffset: 4 &* i, as: SIMD4<Float>.self)
-            i &+= 4
-        }
-        while i < count {
-            values[i] = values[i].squareRoot()
-            i &+= 1
-        }
+        for i in 0..<count { values[i] = values[i].magnitude.squareRoot() }
     }
 }
