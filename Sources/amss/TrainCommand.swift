@@ -33,7 +33,8 @@ enum TrainCommand {
           --modality M    the encoder of unimodal: a modality of the cache (audio, visual,
                           text, rgb, depth or flow)
           --epochs N      default 80 (the paper's)
-          --batch-size B  default 64
+          --batch-size B  default 64; 32 for ks (a width-1 step at 64 clips of 257×1003
+                          spectrograms and 3 frames needs about 16.5 GiB, at 32 about 8.5)
           --width W       channel multiplier of the encoders (default 1; 0.125 for quick CPU runs)
           --seed S        default 42
           --out DIR       default runs/<timestamp>
@@ -184,6 +185,12 @@ enum TrainCommand {
         return Int(frames)
     }
 
+    /// 32 clips for a Kinetics-Sounds cache (peak memory at width 1: 259 MiB per clip plus
+    /// 335 MiB, measured by `amss bench train --shapes ks`), 64 for the others.
+    static func defaultBatchSize(_ cacheFolder: String) -> Int {
+        (try? Manifest.load(cacheFolder: cacheFolder))?.dataset == "ks" ? 32 : 64
+    }
+
     /// Whether the cache's recorded configuration has a text section (image–text data).
     static func holdsText(_ cacheFolder: String) -> Bool {
         guard let manifest = try? Manifest.load(cacheFolder: cacheFolder),
@@ -216,7 +223,9 @@ enum TrainCommand {
             throw UsageError("--modality applies only to --method unimodal")
         }
         options.epochs = try arguments.integer("epochs", default: 80, in: 1...100_000)
-        options.batchSize = try arguments.integer("batch-size", default: 64, in: 1...65_536)
+        options.batchSize = try arguments.integer(
+            "batch-size", default: defaultBatchSize(arguments.positional.first ?? ""),
+            in: 1...65_536)
         options.width = try arguments.number("width", default: 1)
         guard options.width <= 8 else {
             throw UsageError("--width must be at most 8 (4096 channels in the last stage), got "
