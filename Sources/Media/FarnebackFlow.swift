@@ -134,7 +134,8 @@ public struct FarnebackFlow: Sendable {
                             let u = px - fx0, v = py - fy0
                             let w00 = (1 - u) * (1 - v), w01 = u * (1 - v)
                             let w10 = (1 - u) * v, w11 = u * v
-                            let a = (iy * width + ix) * 5, b = (iy * width + min(ix + 1, width - 1)) * 5
+                            let a = (iy * width + ix) * 5
+                            let b = (iy * width + min(ix + 1, width - 1)) * 5
                             let down = min(iy + 1, height - 1) - iy
                             let c = a + down * width * 5, e = b + down * width * 5
                             let sample = { (k: Int) -> Float in

@@ -7,8 +7,9 @@ usage: tools/ref/flow_fixtures.py VIDEO OUT_DIR
 
 VIDEO is a real recording: the committed fixtures use the RGB video of a gesture of the
 real-media NVGesture layout (tools/make_nvgesture_real.py), class_07/subject3_r1/sk_color.avi,
-whose frames move by about 1-2 px at 112x112 (other recordings there hold repeated frames). For each case the script takes two frames with the ffmpeg CLI, scaled to the case's
-size and converted to gray (`scale=W:H:flags=bilinear,format=gray`), and runs
+whose frames move by about 1-2 px at 112x112 (other recordings there hold repeated frames).
+For each case the script takes two frames with the ffmpeg CLI, scaled to the case's size
+and converted to gray (`scale=W:H:flags=bilinear,format=gray`), and runs
 cv2.calcOpticalFlowFarneback(prev, next, None, 0.5, 3, 15, 3, 5, 1.2, 0) on them. It writes
 
     <case>.first.gray, <case>.second.gray   the frames, uint8 [H, W]
