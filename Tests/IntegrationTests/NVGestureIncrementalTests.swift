@@ -142,4 +142,27 @@ final class NVGestureIncrementalTests: XCTestCase {
         XCTAssertEqual(Array(flow[(7 * plane * 2)...]).map(abs).max(), 0)
         XCTAssertGreaterThan(moving / Double(7 * plane), 0.2)
     }
+
+    /// `amss bench prep --dataset nvgesture --json`: the full run prepares the layout's 7 usable
+    /// gestures (5 train, 2 test), the unchanged rerun reuses every shard the first wrote, and
+    /// the decode and flow stages were timed.
+    func testBenchPrepReportsRunsAndStages() throws {
+        let run = try CacheTestSupport.amss(["bench", "prep", root, "--dataset", "nvgesture",
+                                             "--json"])
+        XCTAssertEqual(run.status, 0, run.err)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.out.utf8))
+            as? [String: Any], run.out)
+        XCTAssertEqual(report["samples"] as? Int, 7)
+        let first = try XCTUnwrap(report["first"] as? [String: Any])
+        let second = try XCTUnwrap(report["second"] as? [String: Any])
+        let written = try XCTUnwrap(first["shards_written"] as? Int)
+        XCTAssertGreaterThanOrEqual(written, 2)
+        XCTAssertEqual(second["shards_written"] as? Int, 0)
+        XCTAssertEqual(second["shards_reused"] as? Int, written)
+        XCTAssertGreaterThan(first["samples_per_second"] as? Double ?? 0, 0)
+        let stages = try XCTUnwrap(report["stages"] as? [String: Double])
+        for stage in ["rgb", "depth", "flow compute", "write"] {
+            XCTAssertGreaterThan(stages[stage] ?? 0, 0, stage)
+        }
+    }
 }
