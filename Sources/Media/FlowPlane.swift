@@ -9,19 +9,11 @@ enum FlowPlane {
     static func smoothingKernel(scale: Double) -> [Float] {
         let sigma = (1 / scale - 1) / 2
         let taps = max(Int((sigma * 5).rounded(.toNearestOrEven)) | 1, 3)
-        guard sigma > 0 else { return taps == 3 ? [0.25, 0.5, 0.25] : binomial(taps) }
+        guard sigma > 0 else { return [0.25, 0.5, 0.25] }
         let half = Double(taps - 1) / 2
         let values = (0..<taps).map { exp(-pow(Double($0) - half, 2) / (2 * sigma * sigma)) }
         let total = values.reduce(0, +)
         return values.map { Float($0 / total) }
-    }
-
-    /// The normalised binomial kernel of `taps` taps.
-    private static func binomial(_ taps: Int) -> [Float] {
-        var row = [1.0]
-        for _ in 1..<taps { row = zip(row + [0], [0] + row).map { $0 + $1 } }
-        let total = row.reduce(0, +)
-        return row.map { Float($0 / total) }
     }
 
     /// The index `i` reflected into 0..<count without repeating the edge (…, 2, 1, 0, 1, 2, …).

@@ -5,9 +5,9 @@ import Media
 /// cached size, for t < T − 1; frame T − 1 has no successor and holds zeros. Two identical
 /// consecutive frames (a range shorter than T repeats frames) get zeros without computing.
 /// Not thread-safe: one per worker.
-// LIMITATION: the flow costs about 7 ms per frame pair at 112×112 and 56 ms at 256×256 on one
-// core (no SIMD), so the reference preset's 79 pairs add about 4.5 s of CPU per gesture — the
-// price of computing what the reference ships precomputed.
+// LIMITATION: the flow costs 5–7 ms per frame pair at 112×112 and 20–56 ms at 256×256 on one
+// core (no SIMD; OpenCV 4.10 on one thread: 6 and 27 ms), so the reference preset's 79 pairs
+// add 2–4.5 s of CPU per gesture — the price of computing what the reference ships.
 struct GestureFlow {
     private let method: FarnebackFlow
 

@@ -15,6 +15,9 @@ import Media
 /// A shard is reused when its inputs' identity (`GestureShards.identity`) and its file's
 /// size and modification time (or SHA-256) match the manifest's entry.
 public enum GesturePrepRunner {
+    // LIMITATION: a shard is compressed and written on the calling thread while the workers
+    // wait (about half the wall time of the reference preset, deflate 4) — writing the previous
+    // shard while the next one is prepared would hide it.
     /// Runs the stages; throws when the layout has a folder-wide error or nothing is usable.
     public static func run(root: String, cacheRoot: String, config: GestureConfig,
                            workers: Int = 2) throws -> PrepSummary {
