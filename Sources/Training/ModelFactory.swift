@@ -52,8 +52,11 @@ enum ModelFactory {
                                         + "pictures, \(spec.name) has \(spec.channels) channels")
                 }
                 do {
+                    // The width is the file's: its stem has 64·w filters.
+                    let stem = try SafetensorsFile(path: path).entries["conv1.weight"]
+                    let width = Double(stem?.shape.first ?? 64) / 64
                     return ConvolutionalEncoder(try ResNet50(weights: path, name: spec.name,
-                                                             modality: m))
+                                                             width: width, modality: m))
                 } catch {
                     throw TrainingError(path: path, reason: "cannot load --image-weights: "
                                         + "\(error)")

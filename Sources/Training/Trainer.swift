@@ -50,6 +50,12 @@ public final class Trainer {
         self.data = data
         model = try plan.makeModel(modalities: data.modalities, options: options,
                                    classCount: data.classes.count)
+        if plan.modulation != nil && model.encoders.count != 2 {
+            throw TrainingError(path: options.out, reason: "\(options.method) modulates two "
+                                + "modalities; the cache holds "
+                                + data.modalities.map(\.name).joined(separator: ", ")
+                                + " (choose two with --modalities)")
+        }
     }
 
     /// The split that chooses the best epoch: `valid` when there is one and not under compat.
