@@ -58,6 +58,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Cache", "Models"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["Pipeline", "Training", "Datasets", "Cache", "Media"]),
+                    dependencies: ["Pipeline", "Training", "Datasets", "Cache", "Media",
+                                   "Models"]),
     ]
 )

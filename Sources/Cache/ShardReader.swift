@@ -97,6 +97,11 @@ public final class ShardReader {
         try readSample(name, sample: sample, as: Float.self, type: amss_h5t_native_float())
     }
 
+    /// A whole uint8 dataset, e.g. `attention_mask` → [N·L].
+    public func uint8Column(_ name: String) throws -> [UInt8] {
+        try readAll(name, as: UInt8.self, type: amss_h5t_native_uint8())
+    }
+
     /// One sample's slab of a uint8 dataset, e.g. `frames` → [T·H·W·3].
     public func readUInt8(_ name: String, sample: Int) throws -> [UInt8] {
         try readSample(name, sample: sample, as: UInt8.self, type: amss_h5t_native_uint8())

@@ -1,5 +1,5 @@
-/// How much of a clip's source was decoded for it (the clip itself is in
-/// `AudioClipReader.clip` until the next clip).
+/// How much of a clip's source was decoded for it (the clip itself is
+/// `AudioClipReader.fitted` until the next clip).
 struct FittedClip {
     /// Source frames decoded.
     let framesRead: Int
@@ -38,10 +38,20 @@ final class AudioClipReader {
 
     /// The resampled signal of the current clip.
     let resampled = AudioSampleBuffer(capacity: 1 << 17)
-    /// The current clip, fitted and clamped (valid until the next clip).
-    let clip = AudioSampleBuffer(capacity: 1 << 17)
+    /// Room for a clip that fitting has to build (looped, padded); a clip that is a window of
+    /// the resampled signal stays there.
+    private let built = AudioSampleBuffer(capacity: 1 << 17)
+    /// The current clip, fitted and clamped: a window of `resampled` or the built clip (valid
+    /// until the next clip).
+    private(set) var fitted = UnsafeBufferPointer<Float>(start: nil, count: 0)
 
     private var session: ResamplerSession?
+    /// The resampler of the last batch of clips (`fittedClips(from:timings:_:)`).
+    var batchSession: ResamplerBatch?
+    /// The resampled signals of a batch, one per clip.
+    var batchSignals: [AudioSampleBuffer] = []
+    /// One round of source frames of a batch, clip after clip.
+    let batchInput = AudioSampleBuffer(capacity: 8 * AudioClipReader.batchFrames)
 
     /// Makes a reader for clips of `clipSamples` samples at `targetRate` Hz.
     init(targetRate: Int, clipSamples: Int, rule: FitRule, clamp: Bool) {
@@ -79,7 +89,9 @@ final class AudioClipReader {
                 guard let base = buffer.baseAddress else { return 0 }
                 return try stream.readMono(into: base, capacity: capacity)
             }
-            try checkFinite(got, firstIndex: read, path: path)
+            if !stream.samplesAlwaysFinite {
+                try checkFinite(got, firstIndex: read, path: path)
+            }
             timings.decode += SpectrogramTimings.now() - started
             if got == 0 {
                 ended = true
@@ -102,24 +114,33 @@ final class AudioClipReader {
         timings.resample += SpectrogramTimings.now() - started
 
         let fitStart = SpectrogramTimings.now()
-        if ended {
-            AudioFit.fit(resampled.samples, length: clipSamples, rule: rule, into: clip)
-        } else {
-            let start = centreStart ?? 0
-            clip.removeAll()
-            clip.append(UnsafeBufferPointer(rebasing: resampled.samples[start..<(start
-                                                                             + clipSamples)]))
-        }
-        clampIfAsked(clip)
+        fit(resampled, ended: ended, centreStart: centreStart)
         timings.fit += SpectrogramTimings.now() - fitStart
         return FittedClip(framesRead: read, readToEnd: ended)
     }
 
-    /// Clamps to [-1, 1] when the configuration asks for it.
-    private func clampIfAsked(_ buffer: AudioSampleBuffer) {
-        guard clamp else { return }
-        let values = buffer.base
-        for i in 0..<buffer.count { values[i] = min(max(values[i], -1), 1) }
+    /// Fits (and clamps) the resampled signal `signal` into `fitted`, which then points into
+    /// `signal` or into the reader's own scratch space. `ended` says whether the source was
+    /// read to its end (else `signal` holds at least `centreStart + clipSamples` samples).
+    func fit(_ signal: AudioSampleBuffer, ended: Bool, centreStart: Int?) {
+        if signal.count >= clipSamples {
+            // a window of the resampled signal, as `AudioFit` takes it from a long clip
+            let start = ended ? (rule == .cropCentre ? (signal.count - clipSamples) / 2 : 0)
+                : centreStart ?? 0
+            fitted = UnsafeBufferPointer(start: signal.base + start, count: clipSamples)
+        } else {
+            AudioFit.fit(signal.samples, length: clipSamples, rule: rule, into: built)
+            fitted = built.samples
+        }
+        clampIfAsked(fitted)
+    }
+
+    /// Clamps `samples` (the reader's own scratch space) to [-1, 1] in place when the
+    /// configuration asks for it.
+    private func clampIfAsked(_ samples: UnsafeBufferPointer<Float>) {
+        guard clamp, let base = samples.baseAddress else { return }
+        let values = UnsafeMutablePointer(mutating: base)
+        for i in 0..<samples.count { values[i] = min(max(values[i], -1), 1) }
     }
 
     // MARK: - Steps
@@ -142,7 +163,7 @@ final class AudioClipReader {
     // against the file size by libsndfile, so WAV files are exact.
     // LIMITATION: a container track declares no frame count, so crop-centre decodes it to the
     // end before cropping — its length is known only then.
-    private func centreStart(declaredFrames: Int?, from: Int) -> Int? {
+    func centreStart(declaredFrames: Int?, from: Int) -> Int? {
         guard rule == .cropCentre, let declared = declaredFrames, declared > 0 else { return nil }
         let length = Resampler.outputLength(inputLength: declared, from: from, to: targetRate)
         guard length > clipSamples else { return nil }
@@ -158,13 +179,20 @@ final class AudioClipReader {
 
     /// Throws `non-finite` naming the first NaN or infinite sample among the `count` just read.
     private func checkFinite(_ count: Int, firstIndex: Int, path: String) throws {
-        let suspect = chunk.withUnsafeBufferPointer {
-            SpectrogramMath.containsNonFinite(UnsafeBufferPointer(rebasing: $0[0..<count]))
+        try chunk.withUnsafeBufferPointer {
+            try AudioClipReader.checkFinite(UnsafeBufferPointer(rebasing: $0[0..<count]),
+                                            firstIndex: firstIndex, path: path)
         }
-        guard suspect else { return }
-        for i in 0..<count where !chunk[i].isFinite {
+    }
+
+    /// Throws `non-finite` naming the first NaN or infinite sample among `samples`, the frames
+    /// read from `firstIndex` on.
+    static func checkFinite(_ samples: UnsafeBufferPointer<Float>, firstIndex: Int,
+                            path: String) throws {
+        guard SpectrogramMath.containsNonFinite(samples) else { return }
+        for i in samples.indices where !samples[i].isFinite {
             throw MediaError(path: path, code: "non-finite",
-                             reason: "sample \(firstIndex + i) is \(chunk[i]); audio must be "
+                             reason: "sample \(firstIndex + i) is \(samples[i]); audio must be "
                                 + "finite")
         }
     }
@@ -180,7 +208,7 @@ final class AudioClipReader {
     }
 
     /// librosa's length fix after resampling: zero-pad or cut to `ceil(n * to / from)`.
-    private func fixLength(_ resampled: AudioSampleBuffer, sourceFrames: Int, from: Int) {
+    func fixLength(_ resampled: AudioSampleBuffer, sourceFrames: Int, from: Int) {
         guard from != targetRate else { return }
         let target = Resampler.outputLength(inputLength: sourceFrames, from: from, to: targetRate)
         if resampled.count > target {

@@ -68,7 +68,7 @@ public enum AudioFile {
 
     /// Opens `path` as a mono stream: libsndfile first, then the audio track of a container.
     static func open(path: String) throws -> AudioStream {
-        try checkBeforeDecoding(path: path)
+        let head = try AudioFileHead(path: path)
         let file: AudioSoundFile
         do {
             file = try AudioSoundFile(readingFrom: path)
@@ -90,7 +90,7 @@ public enum AudioFile {
             }
             return track
         }
-        let header = AudioWAVHeader.read(path: path)
+        let header = head.wav
         if file.info.frames <= 0, let header { _ = try header.check(path: path) }
         _ = try headerInfo(of: file)
         file.warnings += try header?.check(path: path) ?? []
@@ -144,38 +144,6 @@ public enum AudioFile {
     }
 
     // MARK: - Internals
-
-    /// Rejects, before libsndfile sees the file, what is not media at all: a missing path, a
-    /// directory, an unreadable file, 0 bytes, or a git-lfs pointer.
-    static func checkBeforeDecoding(path: String) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw MediaError(path: path, code: "missing", reason: "no such file")
-        }
-        guard !isDirectory.boolValue else {
-            throw MediaError(path: path, code: "unreadable",
-                             reason: "is a directory, expected an audio file")
-        }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw MediaError(path: path, code: "unreadable", reason: "cannot open for reading")
-        }
-        defer { try? handle.close() }
-
-        let head: Data
-        do {
-            head = try handle.read(upToCount: 64) ?? Data()
-        } catch {
-            throw MediaError(path: path, code: "unreadable",
-                             reason: "cannot read: \(error.localizedDescription)")
-        }
-        guard !head.isEmpty else {
-            throw MediaError(path: path, code: "empty-media", reason: "the file has 0 bytes")
-        }
-        if head.starts(with: Array("version https://git-lfs".utf8)) {
-            throw MediaError(path: path, code: "lfs-pointer",
-                             reason: "a git-lfs pointer file, not the media; run `git lfs pull`")
-        }
-    }
 
     /// The header as `AudioInfo`; throws `empty-media` when the file holds no sample frames
     /// (libsndfile counts the frames that the data chunk and the file size both allow).

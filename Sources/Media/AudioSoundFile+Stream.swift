@@ -7,6 +7,11 @@ extension AudioSoundFile: AudioStream {
     /// The header's frame count; nil when libsndfile cannot tell (it reports `SF_COUNT_MAX`
     /// for an Ogg stream whose last page is missing).
     var declaredFrames: Int? { info.frames == Int64.max ? nil : Int(info.frames) }
+    /// Integer PCM (any width, μ-law, A-law, and FLAC, which stores integers) decodes to
+    /// finite floats; float formats and lossy codecs may hold NaN or infinity.
+    var samplesAlwaysFinite: Bool {
+        AudioSoundFile.integerSubtypes.contains(Int(info.format) & Int(SF_FORMAT_SUBMASK))
+    }
 
     /// Reads interleaved frames and averages each frame's channels: 16-bit PCM as integers
     /// (`sf_readf_short`), everything else as floats (`sf_readf_float`).

@@ -90,6 +90,12 @@ final class AudioSoundFile {
         return "\(majorName) \(minorName)"
     }
 
+    /// Sample encodings that hold integers (`SF_FORMAT_PCM_*`, `ULAW`, `ALAW`).
+    static let integerSubtypes: Set<Int> = [
+        Int(SF_FORMAT_PCM_S8), Int(SF_FORMAT_PCM_16), Int(SF_FORMAT_PCM_24),
+        Int(SF_FORMAT_PCM_32), Int(SF_FORMAT_PCM_U8), Int(SF_FORMAT_ULAW), Int(SF_FORMAT_ALAW),
+    ]
+
     private static let majorNames: [Int: String] = [
         Int(SF_FORMAT_WAV): "WAV", Int(SF_FORMAT_AIFF): "AIFF", Int(SF_FORMAT_AU): "AU",
         Int(SF_FORMAT_RAW): "RAW", Int(SF_FORMAT_PAF): "PAF", Int(SF_FORMAT_SVX): "SVX",

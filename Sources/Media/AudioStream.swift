@@ -17,6 +17,9 @@ protocol AudioStream: AnyObject {
     var formatName: String { get }
     /// Problems met so far that did not stop decoding.
     var warnings: [AudioWarning] { get }
+    /// Whether every decoded sample is finite by construction (integer PCM scaled to floats),
+    /// so that readers need not look for NaN and infinity.
+    var samplesAlwaysFinite: Bool { get }
 
     /// Decodes up to `capacity` frames into `buffer`, each the mean of its channels (their sum
     /// in channel order divided by the count, as numpy's float32 mean); returns the number of
@@ -26,4 +29,9 @@ protocol AudioStream: AnyObject {
     /// Called once the signal was read to its end with `framesRead` frames: records a
     /// `truncated` warning when fewer frames were decodable than the file declares.
     func noteEnd(framesRead: Int)
+}
+
+extension AudioStream {
+    /// Not known to be finite unless the stream says so.
+    var samplesAlwaysFinite: Bool { false }
 }

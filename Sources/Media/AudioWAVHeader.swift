@@ -20,20 +20,9 @@ struct AudioWAVHeader: Equatable {
     /// Chunk headers looked at before giving up on finding `data`.
     static let maxChunks = 256
 
-    /// Reads the header of `path`; nil when the file is not a RIFF-style WAVE file or has no
-    /// `data` chunk header (libsndfile then decides on its own).
-    static func read(path: String) -> AudioWAVHeader? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let size = try? handle.seekToEnd(), size >= 12 else { return nil }
-        let bytes = { (offset: UInt64, count: Int) -> [UInt8] in
-            guard (try? handle.seek(toOffset: offset)) != nil else { return [] }
-            return Array((try? handle.read(upToCount: count)) ?? Data())
-        }
-        return walk(fileSize: size, read: bytes)
-    }
-
-    /// The chunk walk over a file of `fileSize` bytes, reading through `read(offset, count)`.
+    /// The chunk walk over a file of `fileSize` bytes, reading through `read(offset, count)`;
+    /// nil when the file is not a RIFF-style WAVE file or has no `data` chunk header
+    /// (libsndfile then decides on its own).
     static func walk(fileSize: UInt64, read: (UInt64, Int) -> [UInt8]) -> AudioWAVHeader? {
         let head = read(0, 12)
         guard head.count == 12, Array(head[8..<12]) == Array("WAVE".utf8) else { return nil }

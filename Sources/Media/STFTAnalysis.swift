@@ -1,7 +1,8 @@
 /// The short-time Fourier transform of a fitted clip as librosa 0.11's `stft` frames it:
 /// frame `t` starts at sample `t * hop - pad` (`pad = nFFT / 2` when centred), is multiplied by
-/// the window and transformed with one FFTW plan; outside the signal the centre padding holds
-/// zeros (`constant`) or numpy's `reflect`. Owns its plan: one analysis per thread.
+/// the window and transformed with one FFTW plan (`STFTPlan`); outside the signal the centre
+/// padding holds zeros (`constant`) or numpy's `reflect`. Owns its plan: one analysis per
+/// thread.
 final class STFTAnalysis {
     /// FFT size.
     let nFFT: Int
@@ -62,9 +63,7 @@ final class STFTAnalysis {
             for t in 0..<frames {
                 loadFrame(samples, window: w, origin: t * hop - pad)
 
-                plan.execute()
-
-                store(into: destination + t * bins, power: power)
+                plan.transform(into: destination + t * bins, power: power)
             }
         }
         out.commit(frames * bins)
@@ -92,24 +91,6 @@ final class STFTAnalysis {
                 sample = reflect ? xs[STFTAnalysis.reflectIndex(j, count: n)] : 0
             }
             input[i] = sample * ws[i]
-        }
-    }
-
-    /// Writes `|X_k|` (or `|X_k|²`) of the plan's output to `column[0..<bins]`.
-    private func store(into column: UnsafeMutablePointer<Float>, power: Bool) {
-        let spectrum = UnsafeRawPointer(plan.output).assumingMemoryBound(to: Float.self)
-        if power {
-            for k in 0..<plan.bins {
-                let re = spectrum[2 * k]
-                let im = spectrum[2 * k + 1]
-                column[k] = re * re + im * im
-            }
-        } else {
-            for k in 0..<plan.bins {
-                let re = spectrum[2 * k]
-                let im = spectrum[2 * k + 1]
-                column[k] = (re * re + im * im).squareRoot()
-            }
         }
     }
 

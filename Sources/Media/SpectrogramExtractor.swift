@@ -13,11 +13,11 @@ public final class SpectrogramExtractor {
     /// The configuration this extractor was made for.
     public let config: AudioConfig
     /// Seconds spent per step over every clip made so far.
-    public private(set) var timings = SpectrogramTimings()
+    public internal(set) var timings = SpectrogramTimings()
 
     private let analysis: STFTAnalysis
     private let melBank: MelFilterBank?
-    private let reader: AudioClipReader
+    let reader: AudioClipReader
     private let spectrumScratch = AudioSampleBuffer(capacity: 1 << 16)
     private let melScratch = AudioSampleBuffer(capacity: 1 << 12)
 
@@ -133,10 +133,10 @@ public final class SpectrogramExtractor {
     /// Transform the reader's current clip.
     func features(of fitted: FittedClip, path: String, warnings: [AudioWarning]) throws
         -> AudioFeatures {
-        let spectrogram = spectrogram(ofFitted: reader.clip.samples)
+        let spectrogram = spectrogram(ofFitted: reader.fitted)
         guard spectrogram.frames > 0 else {
             throw MediaError(path: path, code: "too-short",
-                             reason: "\(reader.clip.count) samples give no frame of n_fft "
+                             reason: "\(reader.fitted.count) samples give no frame of n_fft "
                                 + "\(config.nFFT) without centring")
         }
         timings.clips += 1

@@ -13,15 +13,17 @@ enum SpectrogramMath {
                     checked: Bool = true) {
         guard let base = values.baseAddress else { return }
         let n = values.count
-        var unusual: UInt32 = 0
-        for i in 0..<n where checked {
-            // normal, positive and finite: bit patterns 0x00800000...0x7F7FFFFF
-            let bits = (base[i] + offset).bitPattern
-            unusual |= (bits &- 0x0080_0000) >= 0x7F00_0000 ? 1 : 0
-        }
-        if unusual != 0 {
-            for i in 0..<n { base[i] = Foundation.log(base[i] + offset) }
-            return
+        if checked {
+            var unusual: UInt32 = 0
+            for i in 0..<n {
+                // normal, positive and finite: bit patterns 0x00800000...0x7F7FFFFF
+                let bits = (base[i] + offset).bitPattern
+                unusual |= (bits &- 0x0080_0000) >= 0x7F00_0000 ? 1 : 0
+            }
+            if unusual != 0 {
+                for i in 0..<n { base[i] = Foundation.log(base[i] + offset) }
+                return
+            }
         }
         for i in 0..<n { base[i] = normalLog(base[i] + offset) }
     }

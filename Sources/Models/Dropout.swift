@@ -14,6 +14,13 @@ public final class Dropout {
     private var generator: SeededGenerator
     private var scales: [Float]?
 
+    /// The generator of the keep/drop draws (saved in checkpoints so that a resumed run draws
+    /// the masks an uninterrupted one draws).
+    public var generatorState: SeededGenerator {
+        get { generator }
+        set { generator = newValue }
+    }
+
     /// Makes a layer that zeroes values with `probability`, its draws seeded by `seed`.
     public init(probability: Float, seed: UInt64) {
         precondition(probability >= 0 && probability < 1,

@@ -42,9 +42,14 @@ public final class Linear {
 
     /// x [..., in] → [..., out]; keeps x for `backward`.
     public func forward(_ x: Tensor) -> Tensor {
-        let rows = rowCount(x.shape)
+        let y = apply(x)
         input = x
+        return y
+    }
 
+    /// x [..., in] → [..., out] without keeping x: a pending `backward` is left as it was.
+    public func apply(_ x: Tensor) -> Tensor {
+        let rows = rowCount(x.shape)
         return Tensor(shape: Array(x.shape.dropLast()) + [outFeatures]) { out in
             x.data.withUnsafeBufferPointer { inp in
                 weight.value.withUnsafeBufferPointer { w in

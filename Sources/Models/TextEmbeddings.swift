@@ -14,7 +14,8 @@ public final class TextEmbeddings {
     /// The norm over the summed vectors.
     public let norm: LayerNorm
 
-    private let dropout: Dropout
+    /// The dropout after the normalization.
+    let dropout: Dropout
 
     /// Makes the embeddings of `config`, every table N(0, initializerRange²).
     public init(name: String, config: TextEncoderConfig, generator: inout SeededGenerator) {

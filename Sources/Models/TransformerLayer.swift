@@ -76,6 +76,9 @@ public final class TransformerLayer {
             + output.parameters + outputNorm.parameters
     }
 
+    /// The dropout layers, in a fixed order.
+    var dropouts: [Dropout] { [attention.probabilityDropout, attentionDropout, outputDropout] }
+
     /// The attention heads (see `MultiHeadAttention.maskableGroups`).
     public func maskableGroups(modality: Int) -> [MaskableGroup] {
         attention.maskableGroups(modality: modality)

@@ -1,32 +1,35 @@
+import Models
 import Tensor
 
 /// The work of one epoch's prefetch thread: order, shuffle buffer, frame picking, collation.
 ///
 /// All randomness comes from one generator seeded by the stream seed and the epoch, used in a
-/// fixed order on this thread, so batches do not depend on timing.
+/// fixed order on this thread, so batches do not depend on timing. The modalities of a clip
+/// that hold frames share its frame picks, and, when of one size, its crop and flip, so RGB,
+/// depth and flow of a gesture stay aligned.
 final class BatchProducer: @unchecked Sendable {
-    /// A clip reduced to what the batch needs: its spectrogram and its picked frames.
+    /// A clip reduced to what the batch needs: per modality its value with only the picked
+    /// frames.
     private struct PreparedClip {
         let id: String
         let label: Int
-        let audio: [Float]
-        let frames: [UInt8]
+        let values: [ModalityValue]
     }
 
     private let source: ClipSource
+    private let modalities: [ModalitySpec]
     private let configuration: ShardStream.Configuration
     private let queue: BatchQueue
     private var generator: SeededGenerator
-    private let frameValues: Int
 
     init(source: ClipSource, configuration: ShardStream.Configuration, epoch: Int,
          queue: BatchQueue) {
         self.source = source
+        self.modalities = source.modalities
         self.configuration = configuration
         self.queue = queue
         let epochSeed = UInt64(truncatingIfNeeded: epoch) &* 0x9E37_79B9_7F4A_7C15
         self.generator = SeededGenerator(seed: configuration.seed ^ epochSeed)
-        self.frameValues = source.frameShape.reduce(1, *) * 3
     }
 
     /// Produces every batch of the epoch into the queue, then finishes it.
@@ -98,71 +101,88 @@ final class BatchProducer: @unchecked Sendable {
         return buffer.removeLast()
     }
 
-    /// Checks a clip's sizes and keeps only its picked frames.
-    private func prepare(_ clip: ClipSample) throws -> PreparedClip {
-        let audioCount = source.audioShape.reduce(1, *)
-        guard clip.audio.count == audioCount else {
-            throw TrainingError(path: "\(source.location)/\(clip.id)", reason: "spectrogram "
-                                + "has \(clip.audio.count) values, expected \(source.audioShape)")
-        }
-        let slots = frameValues > 0 ? clip.frames.count / frameValues : 0
-        guard clip.frameCount >= 1, clip.frameCount <= slots,
-              clip.frames.count == slots * frameValues else {
-            throw TrainingError(path: "\(source.location)/\(clip.id)", reason: "frames hold "
-                                + "\(clip.frames.count) bytes for frame_count "
-                                + "\(clip.frameCount) of \(source.frameShape)x3")
-        }
-
-        let picks = max(1, configuration.framesPerClip)
-        let indices = configuration.training
-            ? FrameTransform.trainingFrameIndices(count: clip.frameCount, picks: picks,
-                                                  using: &generator)
-            : FrameTransform.evaluationFrameIndices(count: clip.frameCount, picks: picks)
-        var frames: [UInt8] = []
-        frames.reserveCapacity(indices.count * frameValues)
-        for index in indices {
-            frames += clip.frames[(index * frameValues)..<((index + 1) * frameValues)]
-        }
-        return PreparedClip(id: clip.id, label: clip.label, audio: clip.audio, frames: frames)
+    /// Frames taken from each clip of a modality with `slots` frame slots: one for still
+    /// images, `framesPerClip` otherwise.
+    private func picks(_ spec: ModalitySpec) -> Int {
+        spec.shape.first == 1 ? 1 : max(1, configuration.framesPerClip)
     }
 
-    /// Stacks spectrograms into `[B, 1, F, T]` and renders frames into `[B·n, 3, H, W]`.
-    private func collate(_ clips: [PreparedClip]) -> ClipBatch {
-        let audioShape = source.audioShape
-        let height = source.frameShape[0], width = source.frameShape[1]
-        let picks = max(1, configuration.framesPerClip)
-        let imageValues = 3 * height * width
+    /// Checks a clip's values and keeps only its picked frames (one pick for all its frame
+    /// modalities, from the fewest real frames among them).
+    private func prepare(_ clip: ClipSample) throws -> PreparedClip {
+        try ClipCheck.check(clip, modalities: modalities, location: source.location)
 
-        var audio: [Float] = []
-        audio.reserveCapacity(clips.count * audioShape.reduce(1, *))
-        for clip in clips { audio += clip.audio }
-
-        var frames = Tensor(zeros: [clips.count * picks, 3, height, width])
-        frames.data.withUnsafeMutableBufferPointer { output in
-            guard let base = output.baseAddress else { return }
-            for (position, clip) in clips.enumerated() {
-                clip.frames.withUnsafeBufferPointer { bytes in
-                    for pick in 0..<picks {
-                        let frame = UnsafeBufferPointer(rebasing:
-                            bytes[(pick * frameValues)..<((pick + 1) * frameValues)])
-                        var crop: FrameTransform.CropBox?
-                        var flip = false
-                        if configuration.training {
-                            if configuration.randomResizedCrop {
-                                crop = FrameTransform.randomCropBox(height: height, width: width,
-                                                                    using: &generator)
-                            }
-                            flip = generator.nextFloat() < 0.5
-                        }
-                        FrameTransform.render(frame: frame, height: height, width: width,
-                                              crop: crop, flip: flip,
-                                              into: base + (position * picks + pick) * imageValues)
-                    }
-                }
-            }
+        let framed = clip.values.filter { $0.isFramed }
+        var indices: [Int] = []
+        if let fewest = framed.map(\.frameCount).min() {
+            let count = max(1, configuration.framesPerClip)
+            indices = configuration.training
+                ? FrameTransform.trainingFrameIndices(count: fewest, picks: count,
+                                                      using: &generator)
+                : FrameTransform.evaluationFrameIndices(count: fewest, picks: count)
         }
 
-        return ClipBatch(audio: Tensor(shape: [clips.count, 1] + audioShape, data: audio),
-                         frames: frames, labels: clips.map(\.label), ids: clips.map(\.id))
+        let values = zip(clip.values, modalities).map { value, spec -> ModalityValue in
+            let chosen = picks(spec) == 1 && spec.shape.first == 1 ? [0] : indices
+            switch value {
+            case .frames(let bytes, _):
+                return .frames(Self.gather(bytes, frames: chosen, size: spec.frameValues),
+                               count: chosen.count)
+            case .flow(let values, _):
+                return .flow(Self.gather(values, frames: chosen, size: spec.frameValues),
+                             count: chosen.count)
+            case .spectrogram, .tokens:
+                return value
+            }
+        }
+        return PreparedClip(id: clip.id, label: clip.label, values: values)
+    }
+
+    private static func gather<T>(_ values: [T], frames: [Int], size: Int) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(frames.count * size)
+        for index in frames { out += values[(index * size)..<((index + 1) * size)] }
+        return out
+    }
+
+    /// Stacks each modality: spectrograms `[B, 1, F, T]`, pictures `[B·n, C, H, W]` (cropped,
+    /// flipped and normalised), tokens `[B, L]`.
+    private func collate(_ clips: [PreparedClip]) -> ClipBatch {
+        let augments = FrameAugmentation(modalities: modalities,
+                                         picks: modalities.map(picks),
+                                         configuration: configuration)
+        let boxes = augments.draw(clips: clips.count, using: &generator)
+        let inputs = modalities.indices.map { m -> ModalityBatch in
+            let spec = modalities[m]
+            let values = clips.map { $0.values[m] }
+            switch spec.kind {
+            case .spectrogram:
+                var data: [Float] = []
+                data.reserveCapacity(clips.count * spec.valueCount)
+                for case .spectrogram(let x) in values { data += x }
+                return .spectrogram(Tensor(shape: [clips.count, 1] + spec.shape, data: data))
+            case .tokens:
+                var ids: [Int32] = [], mask: [UInt8] = []
+                for case .tokens(let t, let k) in values {
+                    ids += t
+                    mask += k
+                }
+                return .tokens(ids: ids, mask: mask, length: spec.valueCount)
+            case .frames, .flow:
+                return .frames(augments.render(values, modality: m, boxes: boxes[m]),
+                               perClip: picks(spec))
+            }
+        }
+        return ClipBatch(inputs: inputs, labels: clips.map(\.label), ids: clips.map(\.id))
+    }
+}
+
+extension ModalityValue {
+    /// Whether the value holds frames (pictures or flow).
+    var isFramed: Bool {
+        switch self {
+        case .frames, .flow: return true
+        case .spectrogram, .tokens: return false
+        }
     }
 }

@@ -47,6 +47,8 @@ public struct Checkpoint {
         public var maskerGenerator: [String]?
         /// The OGM-GE noise generator.
         public var noiseGenerator: [String]
+        /// The encoders' generators (dropout), in encoder order (nil or empty without any).
+        public var encoderGenerators: [[String]]?
         /// The best epoch so far (from 1), 0 before any.
         public var bestEpoch: Int
         /// Its selection-split accuracy.
@@ -57,6 +59,7 @@ public struct Checkpoint {
         enum CodingKeys: String, CodingKey {
             case maskerGenerator = "masker_generator"
             case noiseGenerator = "noise_generator"
+            case encoderGenerators = "encoder_generators"
             case bestEpoch = "best_epoch"
             case bestSelectionAccuracy = "best_selection_accuracy"
             case bestTestAccuracy = "best_test_accuracy"
@@ -109,7 +112,7 @@ public struct Checkpoint {
 
     /// Captures a model's parameters and running statistics, and optionally the optimizer
     /// state and training state a resumed run needs.
-    public init(model: any ClipClassifier, epoch: Int, selectionSplit: String,
+    public init(model: MultimodalModel, epoch: Int, selectionSplit: String,
                 selectionAccuracy: Double, classes: [String], configKey: String,
                 options: TrainOptions, optimizerState: [String: [Float]] = [:],
                 training: TrainingState? = nil) {
@@ -232,7 +235,7 @@ public struct Checkpoint {
     /// Loads the saved parameters and running statistics into `model`.
     ///
     /// - Throws: `TrainingError` naming the first parameter that is missing or of another size.
-    public func load(into model: any ClipClassifier, path: String) throws {
+    public func load(into model: MultimodalModel, path: String) throws {
         for parameter in model.parameters {
             guard let saved = values[parameter.name], saved.count == parameter.count else {
                 throw TrainingError(path: path, reason: "parameter \(parameter.name) is missing "

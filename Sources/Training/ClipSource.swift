@@ -8,10 +8,8 @@ public protocol ClipSource: AnyObject {
     var location: String { get }
     /// The number of samples in each shard.
     var shardSizes: [Int] { get }
-    /// The spectrogram shape `[F, T]` of every clip.
-    var audioShape: [Int] { get }
-    /// The frame shape `[H, W]` (3 channels, RGB) of every clip.
-    var frameShape: [Int] { get }
+    /// The modalities every clip holds, in order.
+    var modalities: [ModalitySpec] { get }
     /// Reads sample `sample` of shard `shard`.
     func clip(shard: Int, sample: Int) throws -> ClipSample
     /// The sample ids, per shard, without reading the clips.
@@ -26,4 +24,14 @@ extension ClipSource {
 
     /// The number of clips over all shards.
     public var sampleCount: Int { shardSizes.reduce(0, +) }
+
+    /// The first spectrogram's shape `[F, T]` (empty without one).
+    public var audioShape: [Int] {
+        modalities.first { $0.kind == .spectrogram }?.shape ?? []
+    }
+
+    /// The first uint8 pictures' size `[H, W]` (empty without them).
+    public var frameShape: [Int] {
+        modalities.first { $0.kind == .frames }?.frameSize ?? []
+    }
 }

@@ -4,10 +4,8 @@ import Models
 public struct Evaluation: Equatable, Sendable {
     /// Fused accuracy.
     public var accuracy: Double
-    /// Accuracy of the audio uni-modal logits (nil when the model has no audio encoder).
-    public var audioAccuracy: Double?
-    /// Accuracy of the visual uni-modal logits (nil when the model has no visual encoder).
-    public var visualAccuracy: Double?
+    /// Accuracy of each encoder's uni-modal logits, by modality name.
+    public var modalityAccuracies: [String: Double]
     /// Macro-F1 of the fused predictions.
     public var macroF1: Double
     /// Mean average precision of the fused softmax scores.
@@ -24,11 +22,17 @@ public struct Evaluation: Equatable, Sendable {
     public var absentClasses: [Int]
 
     /// Runs the model in evaluation mode over every batch of `stream`.
-    public static func run(model: any ClipClassifier,
+    public static func run(model: MultimodalModel,
                            stream: ShardStream) throws -> Evaluation {
+        let names = stream.source.modalities.map(\.name)
         let epoch = stream.epoch(1)
         defer { epoch.close() }
         let modalities = model.modalities
+        guard modalities.allSatisfy({ names.indices.contains($0) }) else {
+            throw TrainingError(path: stream.source.location, reason: "holds "
+                                + names.joined(separator: ", ") + "; the model reads "
+                                + "modalities \(modalities)")
+        }
         var correct = [Int](repeating: 0, count: 1 + modalities.count)
         var loss = 0.0
         var count = 0
@@ -37,9 +41,12 @@ public struct Evaluation: Equatable, Sendable {
         var probabilities: [Double] = []
         var classCount = 0
         while let batch = try epoch.next() {
-            let output = model.forward(audio: batch.audio, frames: batch.frames,
-                                       framesPerClip: stream.configuration.framesPerClip,
-                                       training: false)
+            let output: MultimodalModel.Output
+            do {
+                output = try model.forward(batch.inputs, training: false)
+            } catch {
+                throw TrainingError(path: stream.source.location, reason: "\(error)")
+            }
             let logits = [output.logits] + output.unimodal
             for (index, tensor) in logits.enumerated() {
                 correct[index] += Self.correctCount(tensor, labels: batch.labels)
@@ -55,8 +62,9 @@ public struct Evaluation: Equatable, Sendable {
                                                            classCount: classCount)
         }
         let scale = count > 0 ? 100 / Double(count) : 0
-        func modalityAccuracy(_ modality: Int) -> Double? {
-            modalities.firstIndex(of: modality).map { Double(correct[1 + $0]) * scale }
+        var accuracies: [String: Double] = [:]
+        for (index, modality) in modalities.enumerated() {
+            accuracies[names[modality]] = Double(correct[1 + index]) * scale
         }
         let ranking = ClassificationMetrics.ranking(probabilities: probabilities,
                                                     classCount: classCount, labels: labels)
@@ -64,8 +72,7 @@ public struct Evaluation: Equatable, Sendable {
                                                               labels: labels,
                                                               classCount: classCount)
         return Evaluation(accuracy: Double(correct[0]) * scale,
-                          audioAccuracy: modalityAccuracy(0),
-                          visualAccuracy: modalityAccuracy(1),
+                          modalityAccuracies: accuracies,
                           macroF1: ClassificationMetrics.macroF1(predictions: predictions,
                                                                  labels: labels),
                           meanAveragePrecision: ranking.meanAveragePrecision,
@@ -75,6 +82,11 @@ public struct Evaluation: Equatable, Sendable {
                           absentClasses: ClassificationMetrics.absentClasses(
                               labels: labels, classCount: classCount))
     }
+
+    /// Accuracy of the audio uni-modal logits (nil when the model has no audio encoder).
+    public var audioAccuracy: Double? { modalityAccuracies["audio"] }
+    /// Accuracy of the visual uni-modal logits (nil when the model has no visual encoder).
+    public var visualAccuracy: Double? { modalityAccuracies["visual"] }
 
     /// The index of the largest value of each row of `[B, K]` logits (first on ties).
     public static func predictedClasses(_ logits: Tensor) -> [Int] {

@@ -148,3 +148,30 @@ public enum FrameTransform {
         }
     }
 }
+
+extension FrameTransform {
+    /// Renders one `[H, W, C]` frame of floats into `[C, H, W]`: the crop box resized back to
+    /// `H × W` bilinearly as `render` does, mirrored when `flip`, then `x·scale_c − shift_c`.
+    static func renderPlanes(_ frame: [Float], channels: Int, height: Int, width: Int,
+                             crop: CropBox?, flip: Bool, scale: [Float], shift: [Float],
+                             into output: UnsafeMutablePointer<Float>) {
+        let plane = height * width
+        let box = crop ?? CropBox(top: 0, left: 0, height: height, width: width)
+        let columns = bilinearTaps(outputSize: width, start: box.left, size: box.width)
+        let rows = bilinearTaps(outputSize: height, start: box.top, size: box.height)
+        for y in 0..<height {
+            let (y0, y1, wy) = rows[y]
+            for x in 0..<width {
+                let (x0, x1, wx) = columns[flip ? width - 1 - x : x]
+                let p00 = (y0 * width + x0) * channels, p01 = (y0 * width + x1) * channels
+                let p10 = (y1 * width + x0) * channels, p11 = (y1 * width + x1) * channels
+                for c in 0..<channels {
+                    let top = frame[p00 + c] * (1 - wx) + frame[p01 + c] * wx
+                    let bottom = frame[p10 + c] * (1 - wx) + frame[p11 + c] * wx
+                    let value = top * (1 - wy) + bottom * wy
+                    output[c * plane + y * width + x] = value * scale[c] - shift[c]
+                }
+            }
+        }
+    }
+}

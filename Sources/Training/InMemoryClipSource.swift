@@ -2,44 +2,44 @@
 public final class InMemoryClipSource: ClipSource {
     /// A name for error messages.
     public let location: String
-    /// The spectrogram shape `[F, T]`.
-    public let audioShape: [Int]
-    /// The frame shape `[H, W]`.
-    public let frameShape: [Int]
+    /// The modalities of every clip.
+    public let modalities: [ModalitySpec]
     /// The number of samples in each shard.
     public let shardSizes: [Int]
 
     private let clips: [ClipSample]
     private let shardSize: Int
 
-    /// Holds `clips`, `shardSize` per shard (the last shard may be shorter).
+    /// Holds `clips` of `modalities`, `shardSize` per shard (the last shard may be shorter).
     ///
-    /// - Throws: `TrainingError` when a clip's spectrogram or frames do not match the shapes.
-    public init(location: String, clips: [ClipSample], audioShape: [Int], frameShape: [Int],
+    /// - Throws: `TrainingError` when a clip's values do not match the modalities.
+    public init(location: String, clips: [ClipSample], modalities: [ModalitySpec],
                 shardSize: Int) throws {
-        let audioCount = audioShape.reduce(1, *)
-        let frameValues = frameShape.reduce(1, *) * 3
         for clip in clips {
-            guard clip.audio.count == audioCount else {
-                throw TrainingError(path: "\(location)/\(clip.id)", reason: "spectrogram has "
-                                    + "\(clip.audio.count) values, expected \(audioShape)")
-            }
-            guard frameValues > 0, clip.frames.count % frameValues == 0,
-                  clip.frameCount <= clip.frames.count / frameValues else {
-                throw TrainingError(path: "\(location)/\(clip.id)", reason: "frames hold "
-                                    + "\(clip.frames.count) bytes, not \(clip.frameCount) "
-                                    + "frames of \(frameShape)x3")
-            }
+            try ClipCheck.check(clip, modalities: modalities, location: location)
         }
         let size = max(1, shardSize)
         self.location = location
         self.clips = clips
-        self.audioShape = audioShape
-        self.frameShape = frameShape
+        self.modalities = modalities
         self.shardSize = size
         self.shardSizes = stride(from: 0, to: clips.count, by: size).map {
             min(size, clips.count - $0)
         }
+    }
+
+    /// Holds audio–visual `clips`: spectrograms `audioShape` `[F, T]` and RGB frames of
+    /// `frameShape` `[H, W]`, as many slots as the first clip holds.
+    ///
+    /// - Throws: `TrainingError` when a clip's spectrogram or frames do not match the shapes.
+    public convenience init(location: String, clips: [ClipSample], audioShape: [Int],
+                            frameShape: [Int], shardSize: Int) throws {
+        let frameValues = frameShape.reduce(1, *) * 3
+        let slots = frameValues > 0 ? (clips.first?.frames.count ?? 0) / frameValues : 0
+        try self.init(location: location, clips: clips,
+                      modalities: [.audio(audioShape),
+                                   .visual(slots: max(1, slots), frame: frameShape)],
+                      shardSize: shardSize)
     }
 
     /// The clips' ids, per shard.

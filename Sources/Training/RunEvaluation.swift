@@ -14,10 +14,10 @@ public struct RunEvaluation: Codable, Equatable, Sendable {
     public var count: Int
     /// Fused accuracy (percent).
     public var accuracy: Double
-    /// Audio uni-modal accuracy (percent), when the model has an audio encoder.
-    public var accuracyAudio: Double?
-    /// Visual uni-modal accuracy (percent), when the model has a visual encoder.
-    public var accuracyVisual: Double?
+    /// The data's modalities, in order.
+    public var modalities: [String]
+    /// Uni-modal accuracy (percent) of each encoder, by modality.
+    public var modalityAccuracies: [String: Double]
     /// Macro-F1 (percent).
     public var f1: Double
     /// Mean average precision (percent).
@@ -33,8 +33,8 @@ public struct RunEvaluation: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case run, split, checkpoint, epoch, count, accuracy, f1, auc, loss, confusion
-        case accuracyAudio = "acc_audio"
-        case accuracyVisual = "acc_visual"
+        case modalities
+        case modalityAccuracies = "modality_acc"
         case meanAveragePrecision = "map"
         case absentClasses = "absent_classes"
     }
@@ -70,8 +70,8 @@ public struct RunEvaluation: Codable, Equatable, Sendable {
 
         let options = configuration.options
         let plan = try TrainPlan(options)
-        let model = plan.makeModel(classCount: data.classes.count, width: options.width,
-                                   seed: options.seed)
+        let model = try plan.makeModel(modalities: data.modalities, options: options,
+                                       classCount: data.classes.count)
         try saved.load(into: model, path: path)
         let stream = ShardStream(source: source, configuration: .init(
             batchSize: options.batchSize, framesPerClip: options.framesPerClip,
@@ -79,8 +79,9 @@ public struct RunEvaluation: Codable, Equatable, Sendable {
         let result = try Evaluation.run(model: model, stream: stream)
         return RunEvaluation(
             run: folder, split: split, checkpoint: path, epoch: saved.header.epoch,
-            count: result.count, accuracy: result.accuracy, accuracyAudio: result.audioAccuracy,
-            accuracyVisual: result.visualAccuracy, f1: result.macroF1,
+            count: result.count, accuracy: result.accuracy,
+            modalities: data.modalities.map(\.name),
+            modalityAccuracies: result.modalityAccuracies, f1: result.macroF1,
             meanAveragePrecision: result.meanAveragePrecision, auc: result.auc,
             loss: result.loss, confusion: result.confusion,
             absentClasses: result.absentClasses.map {

@@ -5,14 +5,19 @@ import Foundation
 public struct RunFolder {
     /// The folder.
     public let path: String
+    /// The data's modality names, which name the uni-modal columns of `metrics.tsv`.
+    public let modalities: [String]
 
     /// Opens the folder of a run: a new one (created with its parents, with empty metrics
-    /// files) or, with `resuming`, an existing one whose files are kept.
+    /// files) or, with `resuming`, an existing one whose files are kept. `modalities` name the
+    /// uni-modal columns of `metrics.tsv`.
     ///
     /// - Throws: `TrainingError` when the folder cannot be created or written, or when
     ///   resuming a folder without `config.json`.
-    public init(path: String, resuming: Bool = false) throws {
+    public init(path: String, resuming: Bool = false,
+                modalities: [String] = ["audio", "visual"]) throws {
         self.path = path
+        self.modalities = modalities
         if resuming {
             guard FileManager.default.fileExists(atPath: configPath) else {
                 throw TrainingError(path: path, reason: "not a run folder (no config.json)")
@@ -23,7 +28,7 @@ public struct RunFolder {
             try FileManager.default.createDirectory(atPath: path,
                                                     withIntermediateDirectories: true)
             try Data().write(to: URL(fileURLWithPath: metricsPath))
-            try Data(MetricsTable.header.utf8).write(to: URL(fileURLWithPath: tablePath))
+            try Data(MetricsTable.header(modalities).utf8).write(to: URL(fileURLWithPath: tablePath))
         } catch {
             throw TrainingError(path: path, reason: "cannot prepare the run folder: \(error)")
         }
@@ -93,7 +98,7 @@ public struct RunFolder {
         do {
             let line = try encoder.encode(metrics) + Data("\n".utf8)
             try appendData(line, to: metricsPath)
-            try appendData(Data(MetricsTable.row(metrics).utf8), to: tablePath)
+            try appendData(Data(MetricsTable.row(metrics, modalities: modalities).utf8), to: tablePath)
         } catch {
             throw TrainingError(path: metricsPath, reason: "cannot append metrics: \(error)")
         }
@@ -125,7 +130,7 @@ public struct RunFolder {
             var lines = Data()
             for metrics in history { lines += try encoder.encode(metrics) + Data("\n".utf8) }
             try lines.write(to: URL(fileURLWithPath: metricsPath), options: .atomic)
-            try Data(MetricsTable.text(history).utf8).write(to: URL(fileURLWithPath: tablePath),
+            try Data(MetricsTable.text(history, modalities: modalities).utf8).write(to: URL(fileURLWithPath: tablePath),
                                                             options: .atomic)
         } catch {
             throw TrainingError(path: metricsPath, reason: "cannot rewrite metrics: \(error)")

@@ -40,10 +40,13 @@ public struct RunRecord {
         return best
     }
 
-    /// The ρ of every training step of the run for one modality (`audio` or `visual`).
+    /// The ρ of every training step of the run for one modality (e.g. `audio`).
     public func keepRatioSteps(_ modality: String) -> [Double] {
-        history.flatMap { (modality == "audio" ? $0.rhoAudioSteps : $0.rhoVisualSteps) ?? [] }
+        history.flatMap { $0.rhoSteps[modality] ?? [] }
     }
+
+    /// The run's modality names, from its last epoch (audio and visual before any).
+    public var modalities: [String] { history.last?.modalities ?? ["audio", "visual"] }
 }
 
 /// Mean and sample standard deviation (n − 1 in the denominator; 0 for one value).

@@ -8,7 +8,7 @@ public enum RunReport {
     /// The columns of the comparison table.
     public static let comparisonColumns = ["run", "method", "seed", "epochs", "best epoch",
                                            "selected on", "test acc", "test F1", "test mAP",
-                                           "test AUC", "audio acc", "visual acc"]
+                                           "test AUC"]
 
     /// The page for `runs`.
     public static func html(_ runs: [RunRecord]) -> String {
@@ -55,13 +55,18 @@ public enum RunReport {
 
     private static func comparison(_ runs: [RunRecord]) -> String {
         var out = "<h2>Comparison</h2>\n<table class=\"comparison\">\n<tr>"
-        out += comparisonColumns.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr>\n"
-        var columns: [[Double]] = Array(repeating: [], count: 6)
+        var modalities: [String] = []
+        for name in runs.flatMap(\.modalities) where !modalities.contains(name) {
+            modalities.append(name)
+        }
+        let headings = comparisonColumns + modalities.map { "\($0) acc" }
+        out += headings.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr>\n"
+        var columns: [[Double]] = Array(repeating: [], count: 4 + modalities.count)
         for run in runs {
             let best = run.best
             let options = run.configuration.options
-            let values = [best?.testAcc, best?.testF1, best?.testMAP, best?.testAUC,
-                          best?.testAccAudio, best?.testAccVisual]
+            let values = [best?.testAcc, best?.testF1, best?.testMAP, best?.testAUC]
+                + modalities.map { best?.testAccModality[$0] }
             for (index, value) in values.enumerated() {
                 if let value { columns[index].append(value) }
             }
@@ -106,11 +111,11 @@ public enum RunReport {
                 line("test_acc", run.history.map(\.testAcc)),
                 line("valid_acc", run.history.map(\.validAcc)),
             ].compactMap { $0 }),
-            SVGPlot(title: "Per-modality test accuracy (%)", xLabel: "epoch", series: [
-                line("test_acc_audio", run.history.map(\.testAccAudio)),
-                line("test_acc_visual", run.history.map(\.testAccVisual)),
-            ].compactMap { $0 }),
-            SVGPlot(title: "Keep ratios", xLabel: "step", series: ["audio", "visual"].compactMap {
+            SVGPlot(title: "Per-modality test accuracy (%)", xLabel: "epoch",
+                    series: run.modalities.compactMap { name in
+                        line("test_acc_\(name)", run.history.map { $0.testAccModality[name] })
+                    }),
+            SVGPlot(title: "Keep ratios", xLabel: "step", series: run.modalities.compactMap {
                 let steps = run.keepRatioSteps($0)
                 guard !steps.isEmpty else { return nil }
                 return SVGPlot.Series(name: "rho_\($0)", x: steps.indices.map { Double($0 + 1) },

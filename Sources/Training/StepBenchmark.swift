@@ -68,8 +68,12 @@ public struct StepBenchmark {
                                 + "positive")
         }
         BLAS.setThreads(options.threads)
-        let model = plan.makeModel(classCount: configuration.classCount, width: options.width,
-                                   seed: options.seed)
+        let modalities: [ModalitySpec] = [
+            .audio(configuration.audioShape),
+            .visual(slots: options.framesPerClip, frame: configuration.frameShape),
+        ]
+        let model = try plan.makeModel(modalities: modalities, options: options,
+                                       classCount: configuration.classCount)
         let step = TrainingStep(model: model, plan: plan, options: options,
                                 classCount: configuration.classCount)
         let batch = syntheticBatch()
@@ -119,7 +123,8 @@ public struct StepBenchmark {
         let labels = (0..<batch).map { _ in
             Int(generator.next() % UInt64(configuration.classCount))
         }
-        return ClipBatch(audio: audio, frames: frames, labels: labels,
+        return ClipBatch(audio: audio, frames: frames, framesPerClip: options.framesPerClip,
+                         labels: labels,
                          ids: labels.indices.map { "synthetic-\($0)" })
     }
 }

@@ -6,10 +6,8 @@ public final class SubsetClipSource: ClipSource {
     public let location: String
     /// The number of chosen samples in each non-empty shard.
     public let shardSizes: [Int]
-    /// The spectrogram shape `[F, T]`.
-    public var audioShape: [Int] { base.audioShape }
-    /// The frame shape `[H, W]`.
-    public var frameShape: [Int] { base.frameShape }
+    /// The base's modalities.
+    public var modalities: [ModalitySpec] { base.modalities }
 
     private let base: ClipSource
     private let rows: [(shard: Int, samples: [Int])]

@@ -7,7 +7,8 @@ import Models
 public struct TrainOptions: Codable, Equatable, Sendable {
     /// `joint`, `unimodal`, `ogm`, `ogm-ge`, `amss` or `amss+` (`TrainingMethod`).
     public var method: String = "amss"
-    /// The encoder of `unimodal`: `audio` or `visual` (nil for the other methods).
+    /// The encoder of `unimodal`, a modality name such as `audio` or `visual` (nil for the
+    /// other methods).
     public var modality: String? = nil
     /// Passes over the training split.
     public var epochs = 80
@@ -88,6 +89,19 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     /// characters), `group` (the manifest's group column) or `none` (clip by clip).
     public var groupBy = "actor"
 
+    /// The modalities to train on, by name (nil: every modality of the cache).
+    public var modalities: [String]? = nil
+    /// The fusion head: `concat`, `sum`, `film` or `gated`.
+    public var fusion = "concat"
+    /// A HuggingFace BERT-architecture checkpoint folder for the text encoder (nil: a small
+    /// encoder trained from scratch).
+    public var textWeights: String? = nil
+    /// How text features are pooled: `cls`, `pooler` or `mean` (`TextPooling`).
+    public var textPooling = "cls"
+    /// A safetensors file of torchvision ResNet-50 weights for the visual encoder (nil: a
+    /// ResNet-18 trained from scratch).
+    public var imageWeights: String? = nil
+
     /// Options with every default and the given run folder.
     public init(out: String) {
         self.out = out
@@ -113,6 +127,10 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         case clipNorm = "clip_norm"
         case validFromTrain = "valid_from_train"
         case groupBy = "group_by"
+        case modalities, fusion
+        case textWeights = "text_weights"
+        case textPooling = "text_pooling"
+        case imageWeights = "image_weights"
     }
 
     /// Decodes options, taking the default for every key that is absent.
@@ -161,6 +179,11 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         clipNorm = try c.decodeIfPresent(Double.self, forKey: .clipNorm)
         validFromTrain = try c.decodeIfPresent(Double.self, forKey: .validFromTrain)
         groupBy = try c.decodeIfPresent(String.self, forKey: .groupBy) ?? groupBy
+        modalities = try c.decodeIfPresent([String].self, forKey: .modalities)
+        fusion = try c.decodeIfPresent(String.self, forKey: .fusion) ?? fusion
+        textWeights = try c.decodeIfPresent(String.self, forKey: .textWeights)
+        textPooling = try c.decodeIfPresent(String.self, forKey: .textPooling) ?? textPooling
+        imageWeights = try c.decodeIfPresent(String.self, forKey: .imageWeights)
     }
 
     /// Encodes every option, absent optional ones as `null`, so `config.json` lists them all.
@@ -205,6 +228,11 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         try c.encode(clipNorm, forKey: .clipNorm)
         try c.encode(validFromTrain, forKey: .validFromTrain)
         try c.encode(groupBy, forKey: .groupBy)
+        try c.encode(modalities, forKey: .modalities)
+        try c.encode(fusion, forKey: .fusion)
+        try c.encode(textWeights, forKey: .textWeights)
+        try c.encode(textPooling, forKey: .textPooling)
+        try c.encode(imageWeights, forKey: .imageWeights)
     }
 
     /// The learning-rate schedule these options name (the step schedule uses `stepEpoch`,

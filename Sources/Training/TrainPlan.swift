@@ -6,8 +6,8 @@ import Tensor
 public struct TrainPlan: Sendable {
     /// The method.
     public let method: TrainingMethod
-    /// The encoder of `unimodal` (0 audio, 1 visual); nil for the other methods.
-    public let modality: Int?
+    /// The modality of `unimodal`'s encoder, by name; nil for the other methods.
+    public let modalityName: String?
     /// How AMSS / AMSS+ score units.
     public let importance: UnitImportance
     /// How AMSS / AMSS+ draw units.
@@ -24,9 +24,6 @@ public struct TrainPlan: Sendable {
     public let modulationEpochs: ClosedRange<Int>
     /// Reproduce every reference behaviour of `referenceBehaviours`.
     public let compat: Bool
-
-    /// The modality names, by index.
-    public static let modalityNames = ["audio", "visual"]
 
     /// What `--compat reference` changes, as recorded in `config.json`.
     public static let referenceBehaviours = [
@@ -65,14 +62,12 @@ public struct TrainPlan: Sendable {
             unbiased = design
         }
 
-        var modality: Int?
+        var modality: String?
         if method == .unimodal {
-            guard let name = options.modality,
-                  let index = Self.modalityNames.firstIndex(of: name) else {
-                throw invalid("unimodal needs a modality (audio or visual), got "
-                              + "\(options.modality ?? "none")")
+            guard let name = options.modality, !name.isEmpty else {
+                throw invalid("unimodal needs a modality (e.g. audio or visual), got none")
             }
-            modality = index
+            modality = name
         } else if let name = options.modality {
             throw invalid("a modality (\(name)) applies only to the unimodal method")
         }
@@ -109,7 +104,7 @@ public struct TrainPlan: Sendable {
         }
 
         self.method = method
-        self.modality = modality
+        self.modalityName = modality
         self.importance = importance
         self.sampler = sampler
         self.unbiased = unbiased
@@ -149,17 +144,18 @@ public struct TrainPlan: Sendable {
         }
     }
 
-    /// The model this plan trains, initialised from `seed`.
-    public func makeModel(classCount: Int, width: Double, seed: UInt64) -> any ClipClassifier {
-        if let modality {
-            return UnimodalModel(modality: modality, classCount: classCount, width: width,
-                                 seed: seed)
-        }
-        return AudioVisualModel(classCount: classCount, width: width, seed: seed)
+    /// The model this plan trains over `modalities` (`ModelFactory`), initialised from the
+    /// options' seed.
+    ///
+    /// - Throws: `TrainingError` when an encoder or the head cannot be made.
+    public func makeModel(modalities: [ModalitySpec], options: TrainOptions,
+                          classCount: Int) throws -> MultimodalModel {
+        try ModelFactory.make(modalities: modalities, plan: self, options: options,
+                              classCount: classCount)
     }
 
     /// The groups AMSS / AMSS+ mask on `model` (empty for the baselines).
-    public func maskedGroups(of model: any ClipClassifier) -> [MaskableGroup] {
+    public func maskedGroups(of model: MultimodalModel) -> [MaskableGroup] {
         guard maskingMethod != nil else { return [] }
         return (masksBackbone ? model.backboneGroups : [])
             + (masksFusion ? model.fusionGroups : [])

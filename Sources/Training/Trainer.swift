@@ -21,14 +21,15 @@ public final class Trainer {
     /// The splits and the cache identity.
     public let data: TrainingData
     /// The model being trained.
-    public let model: any ClipClassifier
+    public let model: MultimodalModel
 
     /// Opens the cache folder and prepares a run.
     ///
     /// - Throws: `TrainingError` for a missing manifest, an empty split, mismatched shapes,
     ///   or invalid options.
     public convenience init(cacheFolder: String, options: TrainOptions) throws {
-        try self.init(data: try TrainingData(cacheFolder: cacheFolder), options: options)
+        try self.init(data: try TrainingData(cacheFolder: cacheFolder, only: options.modalities),
+                      options: options)
     }
 
     /// Prepares a run over already opened splits.
@@ -47,8 +48,14 @@ public final class Trainer {
         self.options = options
         self.plan = plan
         self.data = data
-        model = plan.makeModel(classCount: data.classes.count, width: options.width,
-                               seed: options.seed)
+        model = try plan.makeModel(modalities: data.modalities, options: options,
+                                   classCount: data.classes.count)
+        if plan.modulation != nil && model.encoders.count != 2 {
+            throw TrainingError(path: options.out, reason: "\(options.method) modulates two "
+                                + "modalities; the cache holds "
+                                + data.modalities.map(\.name).joined(separator: ", ")
+                                + " (choose two with --modalities)")
+        }
     }
 
     /// The split that chooses the best epoch: `valid` when there is one and not under compat.
@@ -82,7 +89,8 @@ public final class Trainer {
     ///   resuming a run of other options or without `last.ckpt`.
     public func run(resume: Bool = false, environment: RunEnvironment? = nil,
                     onEpoch: (EpochMetrics) throws -> Void) throws -> TrainSummary {
-        let folder = try RunFolder(path: options.out, resuming: resume)
+        let folder = try RunFolder(path: options.out, resuming: resume,
+                                   modalities: data.modalities.map(\.name))
         BLAS.setThreads(options.threads)
         let step = TrainingStep(model: model, plan: plan, options: options,
                                 classCount: data.classes.count)
@@ -113,6 +121,7 @@ public final class Trainer {
             let metrics = EpochMetrics(
                 epoch: epoch, learningRate: rate, trainLoss: totals.loss,
                 trainAcc: totals.accuracy, test: test, classes: data.classes, valid: valid,
+                modalities: data.modalities.map(\.name),
                 keepRatioSteps: totals.keepRatioSteps,
                 seconds: Date().timeIntervalSince(started))
             try folder.append(metrics)
@@ -155,7 +164,10 @@ public final class Trainer {
         if let step, let best {
             typealias State = Checkpoint.TrainingState
             state = State(maskerGenerator: step.masker.map { State.words(of: $0.generator) },
-                          noiseGenerator: State.words(of: step.noise), bestEpoch: best.epoch,
+                          noiseGenerator: State.words(of: step.noise),
+                          encoderGenerators: model.encoders.flatMap(\.generators)
+                              .map(State.words(of:)),
+                          bestEpoch: best.epoch,
                           bestSelectionAccuracy: best.selection, bestTestAccuracy: best.test)
         }
         return Checkpoint(model: model, epoch: epoch, selectionSplit: selectionSplit,
@@ -196,6 +208,7 @@ public final class Trainer {
             throw TrainingError(path: path, reason: "has no noise generator state")
         }
         step.noise = noise
+        try restoreEncoderGenerators(state.encoderGenerators ?? [], path: path)
 
         let history = try folder.readMetrics().filter { $0.epoch <= saved.header.epoch }
         guard history.map(\.epoch) == (0..<saved.header.epoch).map({ $0 + 1 }) else {
@@ -205,6 +218,22 @@ public final class Trainer {
         try folder.rewriteMetrics(history)
         return (Best(epoch: state.bestEpoch, selection: state.bestSelectionAccuracy,
                      test: state.bestTestAccuracy), history)
+    }
+
+    /// Sets every encoder's generators from checkpoint words, in encoder order.
+    private func restoreEncoderGenerators(_ words: [[String]], path: String) throws {
+        let generators = words.compactMap(Checkpoint.TrainingState.generator(from:))
+        let needed = model.encoders.reduce(0) { $0 + $1.generators.count }
+        guard generators.count == words.count, generators.count == needed else {
+            throw TrainingError(path: path, reason: "holds \(words.count) encoder generator "
+                                + "states, the model has \(needed)")
+        }
+        var rest = generators[...]
+        for encoder in model.encoders where !encoder.generators.isEmpty {
+            let count = encoder.generators.count
+            encoder.generators = Array(rest.prefix(count))
+            rest = rest.dropFirst(count)
+        }
     }
 
     // MARK: - Steps

@@ -51,14 +51,13 @@ public final class TrainingStep {
     }
 
     /// The model being trained.
-    public let model: any ClipClassifier
+    public let model: MultimodalModel
     /// The optimizer.
     public let optimizer: any Optimizer
     /// The plan (method and gradient treatment).
     public let plan: TrainPlan
 
     private let classCount: Int
-    private let framesPerClip: Int
     private let estimator: KeepRatioEstimator
     /// The unit sampler's owner (its generator state is saved in checkpoints).
     let masker: MaskedSubnetworkOptimizer<SeededGenerator>?
@@ -75,12 +74,11 @@ public final class TrainingStep {
     static let noiseSeedSalt: UInt64 = 0x6E_6F69_7365
 
     /// Prepares steps of `plan` on `model`, with the SGD settings and seed of `options`.
-    public init(model: any ClipClassifier, plan: TrainPlan, options: TrainOptions,
+    public init(model: MultimodalModel, plan: TrainPlan, options: TrainOptions,
                 classCount: Int) {
         self.model = model
         self.plan = plan
         self.classCount = classCount
-        framesPerClip = options.framesPerClip
         optimizer = TrainPlan.makeOptimizer(options, parameters: model.parameters)
         clipNorm = options.clipNorm
         estimator = KeepRatioEstimator(temperature: options.temperature, bias: options.bias,
@@ -113,8 +111,12 @@ public final class TrainingStep {
         }
 
         optimizer.zeroGrad()
-        let output = model.forward(audio: batch.audio, frames: batch.frames,
-                                   framesPerClip: framesPerClip, training: true)
+        let output: MultimodalModel.Output
+        do {
+            output = try model.forward(batch.inputs, training: true)
+        } catch {
+            throw TrainingError(path: "forward", reason: "\(error)")
+        }
         timings.forward = lap()
 
         var ratios: [Double] = []

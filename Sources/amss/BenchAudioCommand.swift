@@ -7,19 +7,20 @@ import Pipeline
 enum BenchAudioCommand {
     static let help = """
         usage: amss bench audio <file or folder>... [--config NAME|FILE] [--passes N]
-                                [--python SCRIPT] [--skip-python] [--json]
+                                [--batch K] [--python SCRIPT] [--skip-python] [--json]
 
         Times the audio stage (decode, resample, fit, STFT, output) single-threaded over the
         given files and every audio or video file under the given folders: one untimed pass
         that also drops files the stage rejects, then N timed passes (default 3) with this
-        binary, then the same files and passes with SCRIPT (default tools/bench/audio.py:
-        librosa.load + fit + stft + log) under python3. Prints clips per second for both,
-        where the time goes, and the ratio. --config takes a built-in pipeline name (crema,
-        ks) or a pipeline config file; default crema.
+        binary file by file (as amss prep runs it), N more with K clips resampled together
+        (features(ofFiles:); default 8, 1 skips them), then the same files and passes with
+        SCRIPT (default tools/bench/audio.py: librosa.load + fit + stft + log) under python3.
+        Prints clips per second for each, where the time goes, and the ratios. --config takes
+        a built-in pipeline name (crema, ks) or a pipeline config file; default crema.
         """
 
     static func run(_ words: [String]) throws -> Int32 {
-        let arguments = try Arguments(words, valued: ["config", "passes", "python"],
+        let arguments = try Arguments(words, valued: ["config", "passes", "batch", "python"],
                                       allowedFlags: ["help", "skip-python", "json"])
         if arguments.flag("help") { Output.line(help); return 0 }
         guard !arguments.positional.isEmpty else {
@@ -29,10 +30,16 @@ enum BenchAudioCommand {
         let audio = try config(arguments.options["config"] ?? "crema").audio
         let files = try BenchAudioFiles.collect(arguments.positional)
 
+        let batch = try arguments.integer("batch", default: SpectrogramExtractor.defaultBatch,
+                                          in: 1...64)
         let ours = try BenchAudioRun.measure(files: files, config: audio, passes: passes)
         guard !ours.usable.isEmpty else {
             throw UsageError("none of the \(files.count) files gives a spectrogram")
         }
+        let batched = batch > 1
+            ? try BenchAudioRun.measure(files: ours.usable, config: audio, passes: passes,
+                                        batch: batch)
+            : nil
         var python: BenchAudioPython.Result?
         if !arguments.flag("skip-python") {
             let script = arguments.options["python"] ?? "tools/bench/audio.py"
@@ -40,7 +47,8 @@ enum BenchAudioCommand {
                                               passes: passes)
         }
 
-        let report = BenchAudioReport(ours: ours, python: python, config: audio)
+        let report = BenchAudioReport(ours: ours, batched: batched, batch: batch, python: python,
+                                      config: audio)
         if arguments.flag("json") {
             try Output.json(report)
         } else {

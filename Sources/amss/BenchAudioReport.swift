@@ -2,49 +2,71 @@ import Console
 import Foundation
 import Media
 
-/// What `amss bench audio` prints: both rates, the steps, the ratio.
+/// What `amss bench audio` prints: the rates, the steps, the ratios.
 struct BenchAudioReport: Encodable {
+    /// One way of running our stage, measured.
+    struct Ours: Encodable {
+        /// Clips resampled together (1: file by file).
+        let batch: Int
+        let clipsPerSecond: Double
+        let msPerClip: Double
+        let cpuMsPerClip: Double
+        /// Wall milliseconds per clip of each step (monotonic clock).
+        let stepsMsPerClip: [String: Double]
+        /// librosa's wall time per clip over ours.
+        let speedUp: Double?
+        /// librosa's CPU time per clip over ours.
+        let cpuSpeedUp: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case batch
+            case clipsPerSecond = "clips_per_second", msPerClip = "ms_per_clip"
+            case cpuMsPerClip = "cpu_ms_per_clip", stepsMsPerClip = "steps_ms_per_clip"
+            case speedUp = "speed_up", cpuSpeedUp = "cpu_speed_up"
+        }
+
+        init(_ run: BenchAudioRun.Result, batch: Int, python: BenchAudioPython.Result?) {
+            let perClip = { (seconds: Double) in 1000 * seconds / Double(max(run.clips, 1)) }
+            self.batch = batch
+            clipsPerSecond = Double(run.clips) / run.seconds
+            msPerClip = perClip(run.seconds)
+            cpuMsPerClip = perClip(run.cpuSeconds)
+            let t = run.timings
+            stepsMsPerClip = [
+                "decode": perClip(t.decode), "resample": perClip(t.resample),
+                "fit": perClip(t.fit), "stft": perClip(t.stft), "log": perClip(t.scale),
+                "other": perClip(max(0, run.seconds - t.total)),
+            ]
+            speedUp = python.map { $0.msPerClip / perClip(run.seconds) }
+            cpuSpeedUp = python.map { $0.cpuMsPerClip / perClip(run.cpuSeconds) }
+        }
+    }
+
     let files: Int
     let rejected: [String: String]
     let clips: Int
     let shape: [Int]
-    let amssClipsPerSecond: Double
-    let amssMsPerClip: Double
-    let amssCPUMsPerClip: Double
-    let amssStepsCPUMsPerClip: [String: Double]
+    /// File by file, as `amss prep` runs the stage.
+    let amss: Ours
+    /// Several clips resampled together (`features(ofFiles:)`), when measured.
+    let amssBatched: Ours?
     let librosa: BenchAudioPython.Result?
-    /// librosa's wall time per clip over ours.
-    let speedUp: Double?
-    /// librosa's CPU time per clip over ours.
-    let cpuSpeedUp: Double?
     let recipe: String
 
     enum CodingKeys: String, CodingKey {
-        case files, rejected, clips, shape, librosa, recipe
-        case amssClipsPerSecond = "amss_clips_per_second", amssMsPerClip = "amss_ms_per_clip"
-        case amssCPUMsPerClip = "amss_cpu_ms_per_clip"
-        case amssStepsCPUMsPerClip = "amss_steps_cpu_ms_per_clip"
-        case speedUp = "speed_up", cpuSpeedUp = "cpu_speed_up"
+        case files, rejected, clips, shape, amss, librosa, recipe
+        case amssBatched = "amss_batched"
     }
 
-    init(ours: BenchAudioRun.Result, python: BenchAudioPython.Result?, config: AudioConfig) {
+    init(ours: BenchAudioRun.Result, batched: BenchAudioRun.Result?, batch: Int,
+         python: BenchAudioPython.Result?, config: AudioConfig) {
         files = ours.usable.count
         rejected = Dictionary(ours.rejected.map { ($0.path, $0.code) }) { first, _ in first }
         clips = ours.clips
         shape = ours.shape
-        let perClip = { (seconds: Double) in 1000 * seconds / Double(max(ours.clips, 1)) }
-        amssClipsPerSecond = Double(ours.clips) / ours.seconds
-        amssMsPerClip = perClip(ours.seconds)
-        amssCPUMsPerClip = perClip(ours.cpuSeconds)
-        let t = ours.timings
-        amssStepsCPUMsPerClip = [
-            "decode": perClip(t.decode), "resample": perClip(t.resample), "fit": perClip(t.fit),
-            "stft": perClip(t.stft), "log": perClip(t.scale),
-            "other": perClip(max(0, ours.cpuSeconds - t.total)),
-        ]
+        amss = Ours(ours, batch: 1, python: python)
+        amssBatched = batched.map { Ours($0, batch: batch, python: python) }
         librosa = python
-        speedUp = python.map { $0.msPerClip / perClip(ours.seconds) }
-        cpuSpeedUp = python.map { $0.cpuMsPerClip / perClip(ours.cpuSeconds) }
         recipe = "\(config.sampleRate) Hz, \(config.clipSeconds) s \(config.fit.rawValue), "
             + "n_fft \(config.nFFT), hop \(config.hopLength), \(config.output.rawValue)"
             + (config.mel.map { ", \($0.nMels) mels" } ?? "")
@@ -54,22 +76,27 @@ struct BenchAudioReport: Encodable {
     var lines: [String] {
         var out = ["recipe: \(recipe) → \(shape[0])×\(shape[1]); \(files) files"
             + (rejected.isEmpty ? "" : " (\(rejected.count) rejected)") + ", \(clips) clips timed"]
-        let steps = ["decode", "resample", "fit", "stft", "log", "other"]
-            .map { "\($0) \(format(amssStepsCPUMsPerClip[$0] ?? 0, 3))" }
-            .joined(separator: ", ")
-        out.append("amss:     \(format(amssClipsPerSecond, 1)) clips/s, "
-            + "\(format(amssMsPerClip, 3)) ms/clip wall, \(format(amssCPUMsPerClip, 3)) ms/clip "
-            + "CPU (\(steps) ms)")
+        for side in [amss] + (amssBatched.map { [$0] } ?? []) {
+            let steps = ["decode", "resample", "fit", "stft", "log", "other"]
+                .map { "\($0) \(format(side.stepsMsPerClip[$0] ?? 0, 3))" }
+                .joined(separator: ", ")
+            let name = side.batch > 1 ? "amss ×\(side.batch):" : "amss:     "
+            out.append("\(name) \(format(side.clipsPerSecond, 1)) clips/s, "
+                + "\(format(side.msPerClip, 3)) ms/clip wall, \(format(side.cpuMsPerClip, 3)) "
+                + "ms/clip CPU; wall per step: \(steps) ms")
+        }
         if let librosa {
-            let theirs = ["load", "fit", "stft", "log"]
+            let theirs = ["load", "fit", "stft", "log", "other"]
                 .map { "\($0) \(format(librosa.stepsMsPerClip[$0] ?? 0, 3))" }
                 .joined(separator: ", ")
             out.append("librosa:  \(format(librosa.clipsPerSecond, 1)) clips/s, "
                 + "\(format(librosa.msPerClip, 3)) ms/clip wall, "
-                + "\(format(librosa.cpuMsPerClip, 3)) ms/clip CPU (\(theirs) ms)")
+                + "\(format(librosa.cpuMsPerClip, 3)) ms/clip CPU; wall per step: \(theirs) ms")
         }
-        if let speedUp, let cpuSpeedUp {
-            out.append("speed-up: \(format(speedUp, 2)) × wall, \(format(cpuSpeedUp, 2)) × CPU")
+        for side in [amss] + (amssBatched.map { [$0] } ?? []) {
+            guard let speedUp = side.speedUp, let cpuSpeedUp = side.cpuSpeedUp else { continue }
+            let name = side.batch > 1 ? "speed-up ×\(side.batch):" : "speed-up:"
+            out.append("\(name) \(format(speedUp, 2)) × wall, \(format(cpuSpeedUp, 2)) × CPU")
         }
         return out
     }

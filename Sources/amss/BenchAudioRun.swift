@@ -16,16 +16,21 @@ enum BenchAudioRun {
         let seconds: Double
         /// CPU seconds of this thread over the timed passes.
         let cpuSeconds: Double
-        /// Seconds per step over the timed passes.
+        /// Seconds per step over the timed passes (monotonic clock).
         let timings: SpectrogramTimings
         /// The spectrogram shape `[rows, frames]` of the last clip.
         let shape: [Int]
     }
 
+    /// Files handed to one `features(ofFiles:batch:)` call in batched passes.
+    static let filesPerCall = 64
+
     /// One untimed pass over `files` (which also warms caches and the resamplers), then
-    /// `passes` timed passes over the files that worked, one `spectrogram(ofFile:)` call per
-    /// file, as `amss prep` makes them.
-    static func measure(files: [String], config: AudioConfig, passes: Int) throws -> Result {
+    /// `passes` timed passes over the files that worked: with `batch` below 2, one
+    /// `spectrogram(ofFile:)` call per file, as `amss prep` makes them; else
+    /// `features(ofFiles:batch:)` over `filesPerCall` files at a time.
+    static func measure(files: [String], config: AudioConfig, passes: Int,
+                        batch: Int = 1) throws -> Result {
         let extractor = try SpectrogramExtractor(config: config)
         var usable: [String] = []
         var rejected: [(String, String)] = []
@@ -41,15 +46,27 @@ enum BenchAudioRun {
         extractor.resetTimings()
         var shape = [0, 0]
         let started = Date()
-        let cpuStarted = SpectrogramTimings.now()
+        let cpuStarted = SpectrogramTimings.cpuNow()
         for _ in 0..<passes {
-            for path in usable {
-                let spectrogram = try extractor.spectrogram(ofFile: path)
-                shape = [spectrogram.bins, spectrogram.frames]
+            guard batch > 1 else {
+                for path in usable {
+                    let spectrogram = try extractor.spectrogram(ofFile: path)
+                    shape = [spectrogram.bins, spectrogram.frames]
+                }
+                continue
+            }
+            var start = 0
+            while start < usable.count {
+                let part = Array(usable[start..<min(start + filesPerCall, usable.count)])
+                start += part.count
+                for result in extractor.features(ofFiles: part, batch: batch) {
+                    let spectrogram = try result.get().spectrogram
+                    shape = [spectrogram.bins, spectrogram.frames]
+                }
             }
         }
         let seconds = Date().timeIntervalSince(started)
-        let cpuSeconds = SpectrogramTimings.now() - cpuStarted
+        let cpuSeconds = SpectrogramTimings.cpuNow() - cpuStarted
         return Result(usable: usable, rejected: rejected, clips: usable.count * passes,
                       seconds: seconds, cpuSeconds: cpuSeconds, timings: extractor.timings,
                       shape: shape)

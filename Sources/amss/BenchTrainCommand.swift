@@ -9,7 +9,7 @@ enum BenchTrainCommand {
                                 [--batch-size B | --batch B] [--steps N] [--warmup N]
                                 [--threads N] [--sampler S] [--importance I] [--unbiased D]
                                 [--seed S] [--profile] [--torch [--python SCRIPT]]
-                                [--loader CACHE] [--json]
+                                [--loader CACHE] [--shapes crema|ks] [--json]
 
         Times training steps of the audio–visual model on a synthetic batch of CREMA-D-shaped
         clips (spectrograms 257×188, frames 224×224, 6 classes), phase by phase, inside the
@@ -28,6 +28,8 @@ enum BenchTrainCommand {
           --loader CACHE  also the clips/s ShardStream delivers from CACHE's train split (same
                           batch size, augmentation on), beside the trainer's consumption
                           (batch / train_step_s of the first width)
+          --shapes S      crema (default: 257×188 spectrograms, one frame) or ks (257×1003
+                          spectrograms, three frames per clip, 31 classes)
           --json          one JSON object with every measurement on stdout; `train_step_s` is
                           the first width's seconds per training step
         """
@@ -66,9 +68,11 @@ enum BenchTrainCommand {
         let rows: [Row]
         let loaderSamplesPerSecond: Double?
         let trainerSamplesPerSecond: Double
+        let peakMemoryMB: Double
 
         enum CodingKeys: String, CodingKey {
             case rows
+            case peakMemoryMB = "peak_rss_mb"
             case trainStepSeconds = "train_step_s"
             case loaderSamplesPerSecond = "loader_samples_s"
             case trainerSamplesPerSecond = "trainer_samples_s"
@@ -79,7 +83,7 @@ enum BenchTrainCommand {
         let arguments = try Arguments(
             words, valued: ["method", "widths", "batch-size", "steps", "warmup", "threads",
                             "sampler", "importance", "unbiased", "seed", "width", "batch",
-                            "python", "loader"],
+                            "python", "loader", "shapes"],
             allowedFlags: ["help", "json", "profile", "torch"])
         if arguments.flag("help") { Output.line(help); return 0 }
         guard arguments.positional.isEmpty else {
@@ -94,6 +98,10 @@ enum BenchTrainCommand {
                 return width
             }
 
+        let shapes = arguments.options["shapes"] ?? "crema"
+        guard ["crema", "ks"].contains(shapes) else {
+            throw UsageError("--shapes takes crema or ks, got '\(shapes)'")
+        }
         var rows: [Row] = []
         let json = arguments.flag("json")
         if !json {
@@ -115,6 +123,11 @@ enum BenchTrainCommand {
                 options.unbiased = design == "exact" ? "systematic" : design
             }
             var configuration = StepBenchmark.Configuration(options: options)
+            if shapes == "ks" {
+                configuration.audioShape = [257, 1003]
+                configuration.classCount = 31
+                configuration.options.framesPerClip = 3
+            }
             configuration.steps = try arguments.integer("steps", default: 3, in: 1...10_000)
             configuration.warmupSteps = try arguments.integer("warmup", default: 1,
                                                               in: 0...10_000)
@@ -161,13 +174,22 @@ enum BenchTrainCommand {
                                + "(%.0f× headroom)", loader, consumption,
                                consumption > 0 ? loader / consumption : .nan))
         }
+        let peak = Self.peakMemoryMB()
         if json {
             try Output.json(Report(trainStepSeconds: step, rows: rows,
                                    loaderSamplesPerSecond: loader,
-                                   trainerSamplesPerSecond: consumption))
+                                   trainerSamplesPerSecond: consumption, peakMemoryMB: peak))
         } else {
+            Output.line(String(format: "peak resident memory %.0f MB", peak))
             Output.line("mask step ≤ 3 % of the step at every width: " + (met ? "yes" : "no"))
         }
         return 0
+    }
+
+    /// The process's peak resident set size in MB (getrusage `ru_maxrss`, kilobytes on Linux).
+    static func peakMemoryMB() -> Double {
+        var usage = rusage()
+        guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
+        return Double(usage.ru_maxrss) / 1024
     }
 }

@@ -37,8 +37,9 @@ enum EvalCommand {
         func cell(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "-" }
         Output.line("\(result.split) (\(result.count) clips), epoch \(result.epoch) of "
                     + "\(result.checkpoint)")
-        Output.line("accuracy \(cell(result.accuracy))  audio \(cell(result.accuracyAudio))  "
-                    + "visual \(cell(result.accuracyVisual))  F1 \(cell(result.f1))  mAP "
+        let modalities = result.modalities.map { "\($0) \(cell(result.modalityAccuracies[$0]))  " }
+        Output.line("accuracy \(cell(result.accuracy))  " + modalities.joined()
+                    + "F1 \(cell(result.f1))  mAP "
                     + "\(cell(result.meanAveragePrecision))  AUC \(cell(result.auc))  loss "
                     + String(format: "%.4f", result.loss))
         if !result.absentClasses.isEmpty {

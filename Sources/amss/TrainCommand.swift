@@ -6,7 +6,7 @@ import Training
 /// `amss train <cache-folder>`: train on prepared shards.
 enum TrainCommand {
     static let help = """
-        usage: amss train <cache-folder> [--method M] [--modality audio|visual] [--epochs N]
+        usage: amss train <cache-folder> [--method M] [--modality M] [--epochs N]
                           [--batch-size B] [--width W] [--seed S] [--out DIR] [--lr R]
                           [--threads N] [--max-batches N] [--frames-per-clip N]
                           [--sampler S] [--importance I]
@@ -18,7 +18,9 @@ enum TrainCommand {
                           [--scheduler step|multistep|cosine|constant] [--step-epoch N]
                           [--gamma G] [--milestones A,B,…] [--min-lr R] [--clip-norm N]
                           [--valid-from-train F] [--group-by actor|group|none]
-                          [--seeds S1,S2,…] [--json]
+                          [--modalities A,B,…] [--fusion concat|sum|film|gated]
+                          [--text-weights DIR] [--text-pooling cls|mean|pooler]
+                          [--image-weights FILE] [--seeds S1,S2,…] [--json]
                amss train --resume <run-folder> [--json]
 
         Trains on the shards of <cache-folder> (the folder `amss prep` printed), one line per
@@ -28,21 +30,25 @@ enum TrainCommand {
           --method M      joint (no gradient treatment), unimodal (one encoder + linear head),
                           ogm, ogm-ge (on-the-fly gradient modulation, with Gaussian noise),
                           amss (default) or amss+ (masked subnetworks, re-weighted)
-          --modality M    the encoder of unimodal: audio or visual
+          --modality M    the encoder of unimodal: a modality of the cache (audio, visual,
+                          text, rgb, depth or flow)
           --epochs N      default 80 (the paper's)
-          --batch-size B  default 64
+          --batch-size B  default 64; 32 for ks (a width-1 step at 64 clips of 257×1003
+                          spectrograms and 3 frames needs about 16.5 GiB, at 32 about 8.5)
           --width W       channel multiplier of the encoders (default 1; 0.125 for quick CPU runs)
           --seed S        default 42
           --out DIR       default runs/<timestamp>
           --lr R          SGD learning rate (default 0.01)
           --threads N     BLAS threads (default 2)
           --max-batches N stop each training epoch after N batches
-          --frames-per-clip N  frames drawn per clip (default: the cache's `frames_per_clip`,
-                          3 for ks, else 1)
+          --frames-per-clip N  frames drawn per clip, one from each of N equal segments,
+                          shared by a clip's frame modalities (default: the cache's
+                          `frames_per_clip`, 3 for ks; 8 for nvgesture; else 1)
         AMSS / AMSS+:
           --sampler S     adaptive (default), topk, random or bernoulli
           --importance I  gn (default), gn_wn or sqrt_gn
-          --temperature T keep-ratio temperature (default 0.2)
+          --temperature T keep-ratio temperature (default 0.2; 0.5 for a cache with text,
+                          as the reference's image–text variant)
           --bias X        added to every keep ratio before clamping (default 0)
           --mask L        what is masked: backbone, fusion or backbone,fusion (default)
           --unbiased D    exact inclusion probabilities with 1/π weights: exact (= systematic,
@@ -55,6 +61,17 @@ enum TrainCommand {
                           scaling, with the scaled gradient's deviation)
           --compat reference   every behaviour of the reference code at once (listed in
                           config.json under reference_behaviours)
+        Model (encoders are chosen by modality kind: spectrogram and pictures → ResNet-18,
+        tokens → a text encoder):
+          --modalities L  train on these modalities of the cache only (default: all of them;
+                          audio, visual, text, rgb, depth, flow)
+          --fusion F      concat (default), sum, film or gated (film and gated: two modalities)
+          --text-weights DIR   a HuggingFace BERT-architecture checkpoint (config.json,
+                          model.safetensors) for the text encoder; default: a small encoder
+                          (2 layers, width 128) trained from scratch
+          --text-pooling P  cls (default), mean or pooler (BERT's pooler, with --text-weights)
+          --image-weights FILE  torchvision ResNet-50 weights (safetensors) for the visual
+                          encoder; default: a ResNet-18 trained from scratch
         Optimisation:
           --optimizer O   sgd (default), adam or adamw;  --nesterov  Nesterov momentum (SGD)
           --momentum M    SGD momentum (default 0.9);  --weight-decay D  (default 1e-4)
@@ -81,7 +98,8 @@ enum TrainCommand {
                             "modulation-epochs", "ogm-variant", "optimizer", "momentum",
                             "weight-decay", "betas", "eps", "scheduler", "step-epoch", "gamma",
                             "milestones", "min-lr", "clip-norm", "valid-from-train", "group-by",
-                            "seeds", "resume"],
+                            "seeds", "resume", "modalities", "fusion", "text-weights",
+                            "text-pooling", "image-weights"],
             allowedFlags: ["json", "help", "nesterov"])
         if arguments.flag("help") { Output.line(help); return 0 }
         let json = arguments.flag("json")
@@ -102,6 +120,9 @@ enum TrainCommand {
             throw UsageError("train needs <cache-folder>\n\n\(help)")
         }
         var options = try makeOptions(arguments)
+        if arguments.options["temperature"] == nil && holdsText(arguments.positional[0]) {
+            options.temperature = 0.5
+        }
         options.framesPerClip = try arguments.integer(
             "frames-per-clip", default: recordedFramesPerClip(arguments.positional[0]),
             in: 1...64)
@@ -120,18 +141,24 @@ enum TrainCommand {
     static func train(cacheFolder: String, options: TrainOptions, quiet: Bool,
                       resume: Bool = false) throws -> TrainSummary {
         let trainer = try Trainer(cacheFolder: cacheFolder, options: options)
+        let names = trainer.data.modalities.map(\.name)
+        if let note = trainer.data.modalityNote { Output.error("amss: warning: " + note) }
         if !quiet {
-            Output.line("epoch  loss    acc     audio   visual  rho_a  rho_v  seconds")
+            let accuracies = names.map { pad($0, width: 6) }.joined(separator: "  ")
+            let ratios = names.map { pad("rho_" + String($0.prefix(1)), width: 5) }
+                .joined(separator: "  ")
+            Output.line("epoch  loss    acc     " + accuracies + "  " + ratios + "  seconds")
         }
         let summary = try trainer.run(resume: resume,
                                       environment: TrainSeeds.environment()) { metrics in
             guard !quiet else { return }
+            let rho = metrics.rho
             Output.line(String(format: "%5d  %6.4f  %6.2f  ", metrics.epoch, metrics.trainLoss,
                                metrics.testAcc)
-                        + [metrics.testAccAudio, metrics.testAccVisual]
-                            .map { cell($0, "%6.2f", width: 6) }.joined(separator: "  ") + "  "
-                        + [metrics.rhoAudio, metrics.rhoVisual]
-                            .map { cell($0, "%5.3f", width: 5) }.joined(separator: "  ")
+                        + names.map { cell(metrics.testAccModality[$0], "%6.2f", width: 6) }
+                            .joined(separator: "  ") + "  "
+                        + names.map { cell(rho[$0], "%5.3f", width: 5) }
+                            .joined(separator: "  ")
                         + String(format: "  %7.1f", metrics.seconds))
         }
         if !quiet {
@@ -147,12 +174,33 @@ enum TrainCommand {
         return summary
     }
 
-    /// The `frames_per_clip` of the configuration a cache's manifest records, else 1.
+    /// The `frames_per_clip` of the configuration a cache's manifest records, else 8 for
+    /// NVGesture's gestures (a clip of 32 or 80 frames) and 1 for the others.
     static func recordedFramesPerClip(_ cacheFolder: String) -> Int {
-        guard let manifest = try? Manifest.load(cacheFolder: cacheFolder),
-              case .object(let config) = manifest.config,
-              case .number(let frames)? = config["frames_per_clip"], frames >= 1 else { return 1 }
+        guard let manifest = try? Manifest.load(cacheFolder: cacheFolder) else { return 1 }
+        guard case .object(let config) = manifest.config,
+              case .number(let frames)? = config["frames_per_clip"], frames >= 1 else {
+            return manifest.dataset == "nvgesture" ? 8 : 1
+        }
         return Int(frames)
+    }
+
+    /// 32 clips for a Kinetics-Sounds cache (peak memory at width 1: 259 MiB per clip plus
+    /// 335 MiB, measured by `amss bench train --shapes ks`), 64 for the others.
+    static func defaultBatchSize(_ cacheFolder: String) -> Int {
+        (try? Manifest.load(cacheFolder: cacheFolder))?.dataset == "ks" ? 32 : 64
+    }
+
+    /// Whether the cache's recorded configuration has a text section (image–text data).
+    static func holdsText(_ cacheFolder: String) -> Bool {
+        guard let manifest = try? Manifest.load(cacheFolder: cacheFolder),
+              case .object(let config) = manifest.config else { return false }
+        return config["text"] != nil
+    }
+
+    /// `text` padded with spaces to `width` (left-aligned).
+    private static func pad(_ text: String, width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 
     /// A number in `format`, or `-` padded to `width` when absent.
@@ -166,16 +214,18 @@ enum TrainCommand {
         options.method = try choice(arguments, "method", default: "amss",
                                     among: TrainingMethod.allCases.map(\.rawValue))
         options.modality = try arguments.options["modality"].map { _ in
-            try choice(arguments, "modality", default: "audio", among: ["audio", "visual"])
+            try choice(arguments, "modality", default: "audio", among: modalityNames)
         }
         if options.method == "unimodal" && options.modality == nil {
-            throw UsageError("--method unimodal needs --modality audio or --modality visual")
+            throw UsageError("--method unimodal needs --modality (e.g. audio or visual)")
         }
         if options.method != "unimodal" && options.modality != nil {
             throw UsageError("--modality applies only to --method unimodal")
         }
         options.epochs = try arguments.integer("epochs", default: 80, in: 1...100_000)
-        options.batchSize = try arguments.integer("batch-size", default: 64, in: 1...65_536)
+        options.batchSize = try arguments.integer(
+            "batch-size", default: defaultBatchSize(arguments.positional.first ?? ""),
+            in: 1...65_536)
         options.width = try arguments.number("width", default: 1)
         guard options.width <= 8 else {
             throw UsageError("--width must be at most 8 (4096 channels in the last stage), got "
@@ -231,6 +281,7 @@ enum TrainCommand {
         options.ogmVariant = try choice(arguments, "ogm-variant", default: "paper",
                                         among: ["paper", "code"])
         try readOptimisation(arguments, into: &options)
+        try readModel(arguments, into: &options)
         if let compat = arguments.options["compat"] {
             guard compat == "reference" else {
                 throw UsageError("--compat takes only 'reference', got '\(compat)'")
@@ -291,7 +342,7 @@ enum TrainCommand {
     }
 
     /// The value of `--name`, which must be one of `values`.
-    private static func choice(_ arguments: Arguments, _ name: String, default fallback: String,
+    static func choice(_ arguments: Arguments, _ name: String, default fallback: String,
                                among values: [String]) throws -> String {
         let value = arguments.options[name] ?? fallback
         guard values.contains(value) else {

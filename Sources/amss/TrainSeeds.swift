@@ -52,11 +52,11 @@ enum TrainSeeds {
 
         let records = try folders.map { try RunRecord(folder: $0) }
         let bests = records.compactMap(\.best)
+        let modalities = records.first?.modalities ?? []
         let columns: [(String, (EpochMetrics) -> Double?)] = [
             ("test_acc", { $0.testAcc }), ("test_f1", { $0.testF1 }),
             ("test_map", { $0.testMAP }), ("test_auc", { $0.testAUC }),
-            ("test_acc_audio", { $0.testAccAudio }), ("test_acc_visual", { $0.testAccVisual }),
-        ]
+        ] + modalities.map { name in ("test_acc_\(name)", { $0.testAccModality[name] }) }
         var metrics: [String: Report.Statistic] = [:]
         for (name, value) in columns {
             let values = bests.compactMap(value)

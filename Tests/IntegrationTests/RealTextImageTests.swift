@@ -198,12 +198,10 @@ final class RealTextImageTests: XCTestCase {
         XCTAssertEqual(config.text?.vocabSHA256.count, 64)
         XCTAssertTrue(CacheVerifier.verify(cacheFolder: folder, schema: config.shardSchema).ok)
 
-        // train: a typed error naming the cache and what it holds.
-        XCTAssertThrowsError(try TrainingData(cacheFolder: folder)) { error in
-            let training = error as? TrainingError
-            XCTAssertEqual(training?.path, folder)
-            XCTAssertTrue(training?.reason.contains("image and text") == true, "\(error)")
-        }
+        // The trainer reads it as text and visual (training: RealTrainingKindsTests).
+        let data = try TrainingData(cacheFolder: folder)
+        XCTAssertEqual(data.modalities.map(\.name), ["text", "visual"])
+        XCTAssertEqual(data.modalities.map(\.shape), [[length], [1, 224, 224, 3]])
     }
 
     private func checkShards(_ folder: String, layout: Expected.Layout, root: String) throws {

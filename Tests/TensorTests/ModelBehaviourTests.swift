@@ -12,7 +12,7 @@ final class ModelBehaviourTests: XCTestCase {
         })
     }
 
-    func testSameSeedGivesTheSameModelAndOutputs() {
+    func testSameSeedGivesTheSameModelAndOutputs() throws {
         let first = AudioVisualModel(classCount: 4, width: 1.0 / 16, seed: 11)
         let second = AudioVisualModel(classCount: 4, width: 1.0 / 16, seed: 11)
         let other = AudioVisualModel(classCount: 4, width: 1.0 / 16, seed: 12)
@@ -22,21 +22,21 @@ final class ModelBehaviourTests: XCTestCase {
 
         let audio = randomTensor([2, 1, 40, 36], seed: 1)
         let frames = randomTensor([2, 3, 40, 40], seed: 2)
-        let a = first.forward(audio: audio, frames: frames, framesPerClip: 1, training: true)
-        let b = second.forward(audio: audio, frames: frames, framesPerClip: 1, training: true)
+        let a = try first.forward(audio: audio, frames: frames, framesPerClip: 1, training: true)
+        let b = try second.forward(audio: audio, frames: frames, framesPerClip: 1, training: true)
         XCTAssertEqual(a.logits.data, b.logits.data, "bit-identical for the same seed")
     }
 
-    func testFramesAreAveragedOverEachClip() {
+    func testFramesAreAveragedOverEachClip() throws {
         // Clip features are the mean of its frames' features: in evaluation mode (fixed BN
         // statistics, so images do not interact) clip b of [x0, x1] equals the mean of the
         // features of x0 and of x1 encoded alone.
         let model = AudioVisualModel(classCount: 3, width: 1.0 / 16, seed: 4)
         let audio = randomTensor([1, 1, 40, 36], seed: 5)
         let frames = randomTensor([2, 3, 40, 40], seed: 6)
-        let clip = model.forward(audio: audio, frames: frames, framesPerClip: 2,
+        let clip = try model.forward(audio: audio, frames: frames, framesPerClip: 2,
                                  training: false)
-        let perFrame = model.forward(audio: Tensor(shape: [2, 1, 40, 36],
+        let perFrame = try model.forward(audio: Tensor(shape: [2, 1, 40, 36],
                                                    data: audio.data + audio.data),
                                      frames: frames, framesPerClip: 1, training: false)
 
@@ -49,10 +49,10 @@ final class ModelBehaviourTests: XCTestCase {
         XCTAssertEqual(clip.logits.shape, [1, 3])
     }
 
-    func testUnimodalLogitsSumToTheFusedLogits() {
+    func testUnimodalLogitsSumToTheFusedLogits() throws {
         // W·[fa; fv] + b = (Wa·fa + b/2) + (Wv·fv + b/2).
         let model = AudioVisualModel(classCount: 5, width: 1.0 / 16, seed: 8)
-        let output = model.forward(audio: randomTensor([3, 1, 40, 36], seed: 1),
+        let output = try model.forward(audio: randomTensor([3, 1, 40, 36], seed: 1),
                                    frames: randomTensor([3, 3, 40, 40], seed: 2),
                                    framesPerClip: 1, training: true)
         let sum = zip(output.unimodal[0].data, output.unimodal[1].data).map { $0 + $1 }
@@ -81,10 +81,10 @@ final class ModelBehaviourTests: XCTestCase {
         XCTAssertThrowsError(try target.loadBuffers(broken))
     }
 
-    func testRealInputShapesGiveFeatureVectors() {
+    func testRealInputShapesGiveFeatureVectors() throws {
         // CREMA-D spectrograms [1, 257, 188] and 224×224 frames.
         let model = AudioVisualModel(classCount: 6, width: 1.0 / 16, seed: 1)
-        let output = model.forward(audio: randomTensor([1, 1, 257, 188], seed: 1),
+        let output = try model.forward(audio: randomTensor([1, 1, 257, 188], seed: 1),
                                    frames: randomTensor([2, 3, 224, 224], seed: 2),
                                    framesPerClip: 2, training: true)
         XCTAssertEqual(output.features.map(\.shape), [[1, 32], [1, 32]])
@@ -92,7 +92,7 @@ final class ModelBehaviourTests: XCTestCase {
         XCTAssertTrue(output.logits.data.allSatisfy(\.isFinite))
     }
 
-    func testSGDStepsLowerTheLossOnAFixedBatch() {
+    func testSGDStepsLowerTheLossOnAFixedBatch() throws {
         // Fitting 8 clips with 3 classes: 15 steps of SGD (lr 0.05, momentum 0.9) must cut the
         // fused cross-entropy well below its starting value near ln 3 = 1.10.
         let model = AudioVisualModel(classCount: 3, width: 1.0 / 16, seed: 21)
@@ -105,7 +105,7 @@ final class ModelBehaviourTests: XCTestCase {
         var losses: [Float] = []
         for _ in 0..<15 {
             optimizer.zeroGrad()
-            let output = model.forward(audio: audio, frames: frames, framesPerClip: 1,
+            let output = try model.forward(audio: audio, frames: frames, framesPerClip: 1,
                                        training: true)
             let (loss, grad) = CrossEntropy.forward(logits: output.logits, labels: labels)
             model.backward(gradLogits: grad)

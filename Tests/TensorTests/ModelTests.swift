@@ -41,7 +41,7 @@ final class ModelTests: XCTestCase {
         }
 
         let labels = fixture.ints("labels")
-        let output = model.forward(audio: fixture.tensor("input.audio"),
+        let output = try model.forward(audio: fixture.tensor("input.audio"),
                                    frames: fixture.tensor("input.frames"),
                                    framesPerClip: fixture.ints("frames_per_clip")[0],
                                    training: true)
@@ -75,7 +75,7 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(model.audio.buffers.count + model.visual.buffers.count,
                        fixture.tensorNames.filter { $0.hasPrefix("buffer.") }.count)
 
-        let evaluation = model.forward(audio: fixture.tensor("input.audio"),
+        let evaluation = try model.forward(audio: fixture.tensor("input.audio"),
                                        frames: fixture.tensor("input.frames"),
                                        framesPerClip: 2, training: false)
         let worstEval = assertClose(evaluation.logits, fixture.tensor("eval_logits"),

@@ -84,7 +84,8 @@ final class MethodTests: XCTestCase {
         options.modulationEnds = 3
         let data = try SyntheticClips.data()
         let plan = try TrainPlan(options)
-        let model = plan.makeModel(classCount: 4, width: options.width, seed: options.seed)
+        let model = try plan.makeModel(modalities: data.train.modalities, options: options,
+                                       classCount: 4)
         let step = TrainingStep(model: model, plan: plan, options: options, classCount: 4)
         let stream = ShardStream(source: data.train, configuration: .init(
             batchSize: 16, framesPerClip: 1, training: true, seed: 1))
@@ -109,9 +110,10 @@ final class MethodTests: XCTestCase {
     func testStepTimingsAddUp() throws {
         let options = options("timings", method: "amss")
         let plan = try TrainPlan(options)
-        let model = plan.makeModel(classCount: 4, width: options.width, seed: 1)
-        let step = TrainingStep(model: model, plan: plan, options: options, classCount: 4)
         let data = try SyntheticClips.data()
+        let model = try plan.makeModel(modalities: data.train.modalities, options: options,
+                                       classCount: 4)
+        let step = TrainingStep(model: model, plan: plan, options: options, classCount: 4)
         let stream = ShardStream(source: data.train, configuration: .init(
             batchSize: 16, framesPerClip: 1, training: true, seed: 1))
         let epoch = stream.epoch(1)

@@ -169,8 +169,8 @@ final class ShardStreamTests: XCTestCase {
         final class Failing: ClipSource {
             let location = "failing"
             let shardSizes = [6]
-            let audioShape = [16, 16]
-            let frameShape = [16, 16]
+            let modalities: [ModalitySpec] = [.audio([16, 16]),
+                                              .visual(slots: 3, frame: [16, 16])]
             let sampleIDs = [(0..<6).map { "f-\($0)" }]
             func clip(shard: Int, sample: Int) throws -> ClipSample {
                 if sample == 4 { throw TrainingError(path: "failing/4", reason: "unreadable") }

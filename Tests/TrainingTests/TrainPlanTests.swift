@@ -18,7 +18,9 @@ final class TrainPlanTests: XCTestCase {
                 if method == .unimodal { $0.modality = "visual" }
             })
             XCTAssertEqual(plan.method, method)
-            let model = plan.makeModel(classCount: 4, width: 1.0 / 16, seed: 3)
+            let model = try plan.makeModel(
+                modalities: [.audio([16, 16]), .visual(slots: 1, frame: [16, 16])],
+                options: options { $0.width = 1.0 / 16; $0.seed = 3 }, classCount: 4)
             XCTAssertEqual(model.modalities, method == .unimodal ? [1] : [0, 1], method.rawValue)
             XCTAssertEqual(plan.modulation != nil, method == .ogm || method == .ogmGE)
             XCTAssertEqual(plan.modulation?.addsNoise, method == .ogmGE ? true
@@ -46,7 +48,7 @@ final class TrainPlanTests: XCTestCase {
     func testInvalidCombinationsAreTypedErrors() {
         let bad: [(String, (inout TrainOptions) -> Void)] = [
             ("unimodal", { $0.method = "unimodal" }),
-            ("modality", { $0.method = "unimodal"; $0.modality = "text" }),
+            ("modality", { $0.method = "unimodal"; $0.modality = "" }),
             ("modality", { $0.modality = "audio" }),
             ("mask", { $0.mask = [] }),
             ("mask", { $0.mask = ["head"] }),
@@ -58,6 +60,19 @@ final class TrainPlanTests: XCTestCase {
             XCTAssertThrowsError(try TrainPlan(options(change))) {
                 XCTAssertTrue("\($0)".contains(word), "\($0) should mention \(word)")
             }
+        }
+    }
+
+    /// A uni-modal baseline of a modality the data does not hold fails before training,
+    /// naming the modality and the data's modalities.
+    func testUnimodalOfAnAbsentModalityIsATypedError() throws {
+        let data = try SyntheticClips.data()
+        XCTAssertThrowsError(try Trainer(data: data, options: options {
+            $0.method = "unimodal"
+            $0.modality = "text"
+        })) {
+            XCTAssertTrue("\($0)".contains("text is not in the cache (it holds audio, visual)"),
+                          "\($0)")
         }
     }
 
@@ -93,7 +108,8 @@ final class TrainPlanTests: XCTestCase {
                              "importance", "sampler", "unbiased", "random_resized_crop",
                              "shuffle_buffer", "optimizer", "nesterov", "beta1", "beta2",
                              "epsilon", "scheduler", "milestones", "cosine_minimum",
-                             "clip_norm", "valid_from_train", "group_by"]
+                             "clip_norm", "valid_from_train", "group_by", "modalities",
+                             "fusion", "text_weights", "text_pooling", "image_weights"]
             XCTAssertEqual(Set(saved.keys), keys)
             XCTAssertTrue(saved["modality"] is NSNull)
             XCTAssertTrue(saved["unbiased"] is NSNull)

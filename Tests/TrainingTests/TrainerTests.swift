@@ -87,7 +87,8 @@ final class TrainerTests: XCTestCase {
         let keys: Set = ["epoch", "lr", "train_loss", "train_acc", "test_loss", "test_acc",
                          "test_acc_audio", "test_acc_visual", "test_f1", "test_map", "test_auc",
                          "test_confusion", "test_absent_classes", "valid_acc", "rho_audio",
-                         "rho_visual", "rho_audio_steps", "rho_visual_steps", "seconds"]
+                         "rho_visual", "rho_audio_steps", "rho_visual_steps", "seconds",
+                         "modalities"]
         for (index, line) in lines.enumerated() {
             let object = try XCTUnwrap(try JSONSerialization.jsonObject(
                 with: Data(line.utf8)) as? [String: Any])

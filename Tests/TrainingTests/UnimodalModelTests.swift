@@ -33,27 +33,27 @@ final class UnimodalModelTests: XCTestCase {
             let model = UnimodalModel(modality: modality, classCount: 3, width: 1.0 / 16, seed: 4)
             let audio = input([4, 1, 48, 40], seed: 1)
             let frames = input([8, 3, 48, 48], seed: 2)
-            func loss() -> Double {
-                let output = model.forward(audio: audio, frames: frames, framesPerClip: 2,
+            func loss() throws -> Double {
+                let output = try model.forward(audio: audio, frames: frames, framesPerClip: 2,
                                            training: true)
                 return Double(CrossEntropy.forward(logits: output.logits, labels: labels).loss)
             }
 
             model.parameters.forEach { $0.zeroGrad() }
-            let output = model.forward(audio: audio, frames: frames, framesPerClip: 2,
+            let output = try model.forward(audio: audio, frames: frames, framesPerClip: 2,
                                        training: true)
             XCTAssertEqual(output.unimodal[0].data, output.logits.data)
             model.backward(gradLogits: CrossEntropy.forward(logits: output.logits,
                                                             labels: labels).grad)
 
             let stem = try XCTUnwrap(model.encoder.parameters.first)
-            for (parameter, index) in [(model.head.bias, 0), (model.head.weight, 5), (stem, 0)] {
+            for (parameter, index) in [(model.fusion.bias, 0), (model.fusion.weight, 5), (stem, 0)] {
                 let analytic = Double(parameter.grad[index])
                 let original = parameter.value[index]
                 parameter.value[index] = original + 1e-3
-                let up = loss()
+                let up = try loss()
                 parameter.value[index] = original - 1e-3
-                let down = loss()
+                let down = try loss()
                 parameter.value[index] = original
                 let numeric = (up - down) / 2e-3
                 print("modality \(modality) \(parameter.name)[\(index)]: analytic \(analytic), "

@@ -17,7 +17,7 @@ public struct BufferError: Error, CustomStringConvertible {
     public var description: String { "buffer \(name): \(reason)" }
 }
 
-extension ResNet18 {
+extension ConvolutionalBackbone {
     /// BN running statistics by name (`<bn>.running_mean`, `<bn>.running_var`), for
     /// checkpoints. Setting applies every entry whose name and length match and ignores the
     /// others; `loadBuffers` reports them instead.
