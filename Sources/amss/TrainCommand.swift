@@ -41,9 +41,12 @@ enum TrainCommand {
           --lr R          SGD learning rate (default 0.01)
           --threads N     BLAS threads (default 2)
           --max-batches N stop each training epoch after N batches
-          --frames-per-clip N  frames drawn per clip, one from each of N equal segments,
-                          shared by a clip's frame modalities (default: the cache's
-                          `frames_per_clip`, 3 for ks; 8 for nvgesture; else 1)
+          --frames-per-clip N  frames drawn per clip, shared by a clip's frame modalities
+                          (default: the cache's `frames_per_clip`, 3 for ks; 8 for
+                          nvgesture; else 1)
+          --frame-sampling S  segments (one frame from each of N equal segments; default) or
+                          window (N consecutive frames from a random start, centred at
+                          evaluation; default for nvgesture, as the reference's windows)
         AMSS / AMSS+:
           --sampler S     adaptive (default), topk, random or bernoulli
           --importance I  gn (default), gn_wn or sqrt_gn
@@ -99,7 +102,7 @@ enum TrainCommand {
                             "weight-decay", "betas", "eps", "scheduler", "step-epoch", "gamma",
                             "milestones", "min-lr", "clip-norm", "valid-from-train", "group-by",
                             "seeds", "resume", "modalities", "fusion", "text-weights",
-                            "text-pooling", "image-weights"],
+                            "text-pooling", "image-weights", "frame-sampling"],
             allowedFlags: ["json", "help", "nesterov"])
         if arguments.flag("help") { Output.line(help); return 0 }
         let json = arguments.flag("json")
@@ -188,7 +191,7 @@ enum TrainCommand {
     /// 32 clips for a Kinetics-Sounds cache (peak memory at width 1: 259 MiB per clip plus
     /// 335 MiB, measured by `amss bench train --shapes ks`), 64 for the others.
     static func defaultBatchSize(_ cacheFolder: String) -> Int {
-        (try? Manifest.load(cacheFolder: cacheFolder))?.dataset == "ks" ? 32 : 64
+        recordedDataset(cacheFolder) == "ks" ? 32 : 64
     }
 
     /// Whether the cache's recorded configuration has a text section (image–text data).
