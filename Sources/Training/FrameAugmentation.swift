@@ -5,7 +5,9 @@ import Tensor
 /// Training draws, per clip and picked frame, a RandomResizedCrop box (when enabled) and a
 /// horizontal flip, in that order, for the first modality with frames; the other frame
 /// modalities of the same size and picks reuse those draws, so a gesture's RGB, depth and flow
-/// get the same crop. Evaluation renders whole frames, unflipped.
+/// get the same crop. Evaluation renders whole frames, unflipped. With a crop size S the
+/// pictures come out S×S: training resizes the random box (or, without RandomResizedCrop,
+/// takes a random S×S box), evaluation takes the centred S×S box (torchvision's CenterCrop).
 struct FrameAugmentation {
     /// One frame's augmentation.
     struct Draw {
@@ -28,8 +30,14 @@ struct FrameAugmentation {
         var draws = [[Draw]](repeating: [], count: modalities.count)
         for (m, spec) in modalities.enumerated() where spec.kind == .frames || spec.kind == .flow {
             let count = clips * picks[m]
+            let height = spec.frameSize[0], width = spec.frameSize[1]
             guard configuration.training else {
-                draws[m] = [Draw](repeating: Draw(crop: nil, flip: false), count: count)
+                let centre = configuration.cropSize.map { size in
+                    FrameTransform.CropBox(top: max(0, height - size) / 2,
+                                           left: max(0, width - size) / 2,
+                                           height: min(size, height), width: min(size, width))
+                }
+                draws[m] = [Draw](repeating: Draw(crop: centre, flip: false), count: count)
                 continue
             }
             if let earlier = (0..<m).first(where: { !draws[$0].isEmpty && picks[$0] == picks[m]
@@ -38,12 +46,18 @@ struct FrameAugmentation {
                 draws[m] = draws[earlier]
                 continue
             }
-            let height = spec.frameSize[0], width = spec.frameSize[1]
             draws[m] = (0..<count).map { _ in
-                let crop = configuration.randomResizedCrop
-                    ? FrameTransform.randomCropBox(height: height, width: width,
-                                                   using: &generator)
-                    : nil
+                var crop: FrameTransform.CropBox?
+                if configuration.randomResizedCrop {
+                    crop = FrameTransform.randomCropBox(height: height, width: width,
+                                                        using: &generator)
+                } else if let size = configuration.cropSize {
+                    let rows = min(size, height), columns = min(size, width)
+                    crop = FrameTransform.CropBox(
+                        top: Int.random(in: 0...(height - rows), using: &generator),
+                        left: Int.random(in: 0...(width - columns), using: &generator),
+                        height: rows, width: columns)
+                }
                 return Draw(crop: crop, flip: generator.nextFloat() < 0.5)
             }
         }
@@ -56,8 +70,9 @@ struct FrameAugmentation {
     func render(_ values: [ModalityValue], modality m: Int, boxes: [Draw]) -> Tensor {
         let spec = modalities[m]
         let height = spec.frameSize[0], width = spec.frameSize[1], channels = spec.channels
-        let frameValues = spec.frameValues, pictureValues = channels * height * width
-        var output = Tensor(zeros: [boxes.count, channels, height, width])
+        let out = configuration.cropSize.map { [$0, $0] } ?? [height, width]
+        let frameValues = spec.frameValues, pictureValues = channels * out[0] * out[1]
+        var output = Tensor(zeros: [boxes.count, channels, out[0], out[1]])
         output.data.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             for (clip, value) in values.enumerated() {
@@ -72,7 +87,7 @@ struct FrameAugmentation {
                             FrameTransform.render(frame: UnsafeBufferPointer(rebasing: all[range]),
                                                   height: height, width: width,
                                                   crop: draw.crop, flip: draw.flip,
-                                                  into: target)
+                                                  outputSize: out, into: target)
                         }
                     case .frames(let bytes, _):
                         let plane = bytes[range].map { Float($0) }
@@ -80,16 +95,16 @@ struct FrameAugmentation {
                         let shift = Self.depthMean / Self.depthDeviation
                         FrameTransform.renderPlanes(
                             plane, channels: channels, height: height, width: width,
-                            crop: draw.crop, flip: draw.flip,
+                            crop: draw.crop, flip: draw.flip, outputSize: out,
                             scale: [Float](repeating: scale, count: channels),
                             shift: [Float](repeating: shift, count: channels), into: target)
                     case .flow(let field, _):
                         let box = draw.crop
-                        let zoomX = Float(width) / Float(box?.width ?? width)
-                        let zoomY = Float(height) / Float(box?.height ?? height)
+                        let zoomX = Float(out[1]) / Float(box?.width ?? width)
+                        let zoomY = Float(out[0]) / Float(box?.height ?? height)
                         FrameTransform.renderPlanes(
                             Array(field[range]), channels: channels, height: height,
-                            width: width, crop: box, flip: draw.flip,
+                            width: width, crop: box, flip: draw.flip, outputSize: out,
                             scale: [draw.flip ? -zoomX : zoomX, zoomY], shift: [0, 0],
                             into: target)
                     case .spectrogram, .tokens:

@@ -94,9 +94,10 @@ public enum FrameTransform {
     // torchvision transforms) rounds them to 8 bits first, a difference of at most half a grey
     // level. The crop is never larger than the output, so no antialiasing filter is needed.
 
-    /// Renders one `[H, W, 3]` uint8 frame into `[3, H, W]` normalised floats.
+    /// Renders one `[H, W, 3]` uint8 frame into `[3, H', W']` normalised floats (`H' × W'` is
+    /// `outputSize`, by default `H × W`).
     ///
-    /// The crop box is resized back to `H × W` bilinearly (pixel centres at +0.5, edges
+    /// The crop box is resized to `H' × W'` bilinearly (pixel centres at +0.5, edges
     /// clamped to the box); the result is then mirrored left–right when `flip`, scaled to
     /// [0, 1] and normalised per channel: `(x/255 − mean_c) / std_c`.
     ///
@@ -106,15 +107,18 @@ public enum FrameTransform {
     ///   - width: `W`.
     ///   - crop: the source box, or nil for the whole frame.
     ///   - flip: mirror horizontally.
-    ///   - output: room for `3·H·W` floats.
+    ///   - outputSize: `[H', W']`, or nil for the frame's size.
+    ///   - output: room for `3·H'·W'` floats.
     public static func render(frame: UnsafeBufferPointer<UInt8>, height: Int, width: Int,
-                              crop: CropBox?, flip: Bool,
+                              crop: CropBox?, flip: Bool, outputSize: [Int]? = nil,
                               into output: UnsafeMutablePointer<Float>) {
-        let plane = height * width
+        let outHeight = outputSize?[0] ?? height, outWidth = outputSize?[1] ?? width
         let scale = (0..<3).map { 1 / (255 * standardDeviation[$0]) }
         let shift = (0..<3).map { mean[$0] / standardDeviation[$0] }
+        let whole = CropBox(top: 0, left: 0, height: height, width: width)
 
-        guard let box = crop, box != CropBox(top: 0, left: 0, height: height, width: width) else {
+        guard outHeight != height || outWidth != width || (crop ?? whole) != whole else {
+            let plane = height * width
             for y in 0..<height {
                 for x in 0..<width {
                     let source = (y * width + (flip ? width - 1 - x : x)) * 3
@@ -128,19 +132,21 @@ public enum FrameTransform {
         }
 
         // (sourceIndex0, sourceIndex1, weight1) per output column and row.
-        let columns = bilinearTaps(outputSize: width, start: box.left, size: box.width)
-        let rows = bilinearTaps(outputSize: height, start: box.top, size: box.height)
-        for y in 0..<height {
+        let box = crop ?? whole
+        let plane = outHeight * outWidth
+        let columns = bilinearTaps(outputSize: outWidth, start: box.left, size: box.width)
+        let rows = bilinearTaps(outputSize: outHeight, start: box.top, size: box.height)
+        for y in 0..<outHeight {
             let (y0, y1, wy) = rows[y]
-            for x in 0..<width {
-                let (x0, x1, wx) = columns[flip ? width - 1 - x : x]
+            for x in 0..<outWidth {
+                let (x0, x1, wx) = columns[flip ? outWidth - 1 - x : x]
                 let p00 = (y0 * width + x0) * 3, p01 = (y0 * width + x1) * 3
                 let p10 = (y1 * width + x0) * 3, p11 = (y1 * width + x1) * 3
                 for c in 0..<3 {
                     let top = Float(frame[p00 + c]) * (1 - wx) + Float(frame[p01 + c]) * wx
                     let bottom = Float(frame[p10 + c]) * (1 - wx) + Float(frame[p11 + c]) * wx
                     let value = top * (1 - wy) + bottom * wy
-                    output[c * plane + y * width + x] = value * scale[c] - shift[c]
+                    output[c * plane + y * outWidth + x] = value * scale[c] - shift[c]
                 }
             }
         }
@@ -164,23 +170,25 @@ extension FrameTransform {
     /// Renders one `[H, W, C]` frame of floats into `[C, H, W]`: the crop box resized back to
     /// `H × W` bilinearly as `render` does, mirrored when `flip`, then `x·scale_c − shift_c`.
     static func renderPlanes(_ frame: [Float], channels: Int, height: Int, width: Int,
-                             crop: CropBox?, flip: Bool, scale: [Float], shift: [Float],
+                             crop: CropBox?, flip: Bool, outputSize: [Int]? = nil,
+                             scale: [Float], shift: [Float],
                              into output: UnsafeMutablePointer<Float>) {
-        let plane = height * width
+        let outHeight = outputSize?[0] ?? height, outWidth = outputSize?[1] ?? width
+        let plane = outHeight * outWidth
         let box = crop ?? CropBox(top: 0, left: 0, height: height, width: width)
-        let columns = bilinearTaps(outputSize: width, start: box.left, size: box.width)
-        let rows = bilinearTaps(outputSize: height, start: box.top, size: box.height)
-        for y in 0..<height {
+        let columns = bilinearTaps(outputSize: outWidth, start: box.left, size: box.width)
+        let rows = bilinearTaps(outputSize: outHeight, start: box.top, size: box.height)
+        for y in 0..<outHeight {
             let (y0, y1, wy) = rows[y]
-            for x in 0..<width {
-                let (x0, x1, wx) = columns[flip ? width - 1 - x : x]
+            for x in 0..<outWidth {
+                let (x0, x1, wx) = columns[flip ? outWidth - 1 - x : x]
                 let p00 = (y0 * width + x0) * channels, p01 = (y0 * width + x1) * channels
                 let p10 = (y1 * width + x0) * channels, p11 = (y1 * width + x1) * channels
                 for c in 0..<channels {
                     let top = frame[p00 + c] * (1 - wx) + frame[p01 + c] * wx
                     let bottom = frame[p10 + c] * (1 - wx) + frame[p11 + c] * wx
                     let value = top * (1 - wy) + bottom * wy
-                    output[c * plane + y * width + x] = value * scale[c] - shift[c]
+                    output[c * plane + y * outWidth + x] = value * scale[c] - shift[c]
                 }
             }
         }

@@ -18,6 +18,8 @@ public final class ShardStream {
         /// Take a clip's frames as one window of consecutive frames instead of one from each
         /// of `framesPerClip` equal segments.
         public var frameWindow: Bool
+        /// Pictures come out this many pixels square (nil: the cached size).
+        public var cropSize: Int?
         /// Shuffle, pick random frames and augment (training) or not (evaluation).
         public var training: Bool
         /// RandomResizedCrop while training (flip is always applied while training).
@@ -32,7 +34,9 @@ public final class ShardStream {
         /// Makes a configuration.
         public init(batchSize: Int, framesPerClip: Int, training: Bool,
                     randomResizedCrop: Bool = true, shuffleBuffer: Int = 512,
-                    maxBatches: Int? = nil, seed: UInt64 = 0, frameWindow: Bool = false) {
+                    maxBatches: Int? = nil, seed: UInt64 = 0, frameWindow: Bool = false,
+                    cropSize: Int? = nil) {
+            self.cropSize = cropSize
             self.batchSize = batchSize
             self.framesPerClip = framesPerClip
             self.frameWindow = frameWindow

@@ -105,6 +105,9 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     /// How a clip's frames are picked: `segments` (one from each of `framesPerClip` equal
     /// segments) or `window` (consecutive frames at a random start).
     public var frameSampling = "segments"
+    /// The side of the square pictures the encoders see (nil: the cached size): a random box
+    /// resized to it while training, the centred box at evaluation.
+    public var cropSize: Int? = nil
 
     /// Options with every default and the given run folder.
     public init(out: String) {
@@ -136,6 +139,7 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         case textPooling = "text_pooling"
         case imageWeights = "image_weights"
         case frameSampling = "frame_sampling"
+        case cropSize = "crop_size"
     }
 
     /// Decodes options, taking the default for every key that is absent.
@@ -191,6 +195,7 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         imageWeights = try c.decodeIfPresent(String.self, forKey: .imageWeights)
         frameSampling = try c.decodeIfPresent(String.self, forKey: .frameSampling)
             ?? frameSampling
+        cropSize = try c.decodeIfPresent(Int.self, forKey: .cropSize)
     }
 
     /// Encodes every option, absent optional ones as `null`, so `config.json` lists them all.
@@ -241,6 +246,7 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         try c.encode(textPooling, forKey: .textPooling)
         try c.encode(imageWeights, forKey: .imageWeights)
         try c.encode(frameSampling, forKey: .frameSampling)
+        try c.encode(cropSize, forKey: .cropSize)
     }
 
     /// The learning-rate schedule these options name (the step schedule uses `stepEpoch`,

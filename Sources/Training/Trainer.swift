@@ -298,7 +298,7 @@ public final class Trainer {
             training: training, randomResizedCrop: options.randomResizedCrop,
             shuffleBuffer: options.shuffleBuffer,
             maxBatches: training ? options.maxBatchesPerEpoch : nil, seed: options.seed,
-            frameWindow: options.frameSampling == "window"))
+            frameWindow: options.frameSampling == "window", cropSize: options.cropSize))
     }
 
     private func configuration(_ environment: RunEnvironment?) -> RunFolder.Configuration {

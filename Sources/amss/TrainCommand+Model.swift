@@ -26,6 +26,9 @@ extension TrainCommand {
             default: recordedDataset(arguments.positional.first ?? "") == "nvgesture"
                 ? "window" : "segments",
             among: ["segments", "window"])
+        if arguments.options["crop-size"] != nil {
+            options.cropSize = try arguments.integer("crop-size", default: 224, in: 8...4096)
+        }
         options.fusion = try choice(arguments, "fusion", default: "concat",
                                     among: ["concat", "sum", "film", "gated"])
         if options.method == "unimodal" && options.fusion != "concat" {

@@ -47,6 +47,9 @@ enum TrainCommand {
           --frame-sampling S  segments (one frame from each of N equal segments; default) or
                           window (N consecutive frames from a random start, centred at
                           evaluation; default for nvgesture, as the reference's windows)
+          --crop-size S   pictures as S×S: the random box resized to S while training, the
+                          centred S×S box at evaluation (default: the cached size; e.g. 224
+                          on nvgesture's reference 256×256 cache, as the reference)
         AMSS / AMSS+:
           --sampler S     adaptive (default), topk, random or bernoulli
           --importance I  gn (default), gn_wn or sqrt_gn
@@ -102,7 +105,7 @@ enum TrainCommand {
                             "weight-decay", "betas", "eps", "scheduler", "step-epoch", "gamma",
                             "milestones", "min-lr", "clip-norm", "valid-from-train", "group-by",
                             "seeds", "resume", "modalities", "fusion", "text-weights",
-                            "text-pooling", "image-weights", "frame-sampling"],
+                            "text-pooling", "image-weights", "frame-sampling", "crop-size"],
             allowedFlags: ["json", "help", "nesterov"])
         if arguments.flag("help") { Output.line(help); return 0 }
         let json = arguments.flag("json")

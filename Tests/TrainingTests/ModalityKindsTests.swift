@@ -209,4 +209,41 @@ final class ModalityKindsTests: XCTestCase {
                                                                epochs: 1)).run { _ in }
         XCTAssertEqual(summary.epochs, 1)
     }
+
+    /// A crop size gives square pictures of that side for every frame modality: random boxes
+    /// resized while training; at evaluation the centred box, pixel for pixel (a red ramp
+    /// 15·x over 16 columns cropped to 8 starts at column 4).
+    func testCropSizeGivesCentredCropsAtEvaluation() throws {
+        let size = SyntheticModalities.size, slots = SyntheticModalities.slots
+        let clips = (0..<4).map { index -> ClipSample in
+            var rgb = [UInt8](repeating: 0, count: slots * size * size * 3)
+            for pixel in 0..<(slots * size * size) { rgb[pixel * 3] = UInt8(pixel % size * 15) }
+            return ClipSample(id: "c\(index)", label: index % 2, values: [
+                .frames(rgb, count: slots),
+                .frames([UInt8](repeating: 9, count: slots * size * size), count: slots),
+                .flow([Float](repeating: 1, count: slots * size * size * 2), count: slots),
+            ])
+        }
+        let source = try InMemoryClipSource(location: "crops", clips: clips,
+                                            modalities: SyntheticModalities.gestureModalities,
+                                            shardSize: 4)
+        for training in [true, false] {
+            let stream = ShardStream(source: source, configuration: .init(
+                batchSize: 4, framesPerClip: 2, training: training, seed: 2, cropSize: 8))
+            let epoch = stream.epoch(1)
+            defer { epoch.close() }
+            let batch = try XCTUnwrap(try epoch.next())
+            let shapes = batch.inputs.map { input -> [Int] in
+                if case .frames(let x, _) = input { return x.shape }
+                return []
+            }
+            XCTAssertEqual(shapes, [[8, 3, 8, 8], [8, 1, 8, 8], [8, 2, 8, 8]])
+            guard !training, case .frames(let rgb, _) = batch.inputs[0] else { continue }
+            for x in 0..<8 {
+                let expected = (Float((x + 4) * 15) / 255 - FrameTransform.mean[0])
+                    / FrameTransform.standardDeviation[0]
+                XCTAssertEqual(rgb.data[3 * 8 + x], expected, accuracy: 1e-5, "column \(x)")
+            }
+        }
+    }
 }
