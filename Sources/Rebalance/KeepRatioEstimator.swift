@@ -1,8 +1,9 @@
 import Foundation
 
 // LIMITATION: the reference's image–text variant (entropy in bits, no division by H_m, c = 0,
-// logits swapped at the call site) is not reproduced under compat — the trainer here is
-// audio–visual; an image–text trainer would pass T = 0.5 to this estimator.
+// logits swapped at the call site) is not reproduced under compat — its swap makes the dominant
+// modality keep more, the opposite of the paper's rule; `amss train` only takes its T = 0.5 for
+// caches with text.
 
 /// Turns a batch's uni-modal logits and features into one keep ratio per modality.
 ///
