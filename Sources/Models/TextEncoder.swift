@@ -82,24 +82,25 @@ public final class TextEncoder {
     }
 
     /// Checks the config's sizes against the weights file before anything is allocated: the
-    /// word-embedding table must be [vocab_size, hidden_size] and the last layer present.
+    /// word-embedding table must be [vocab_size, hidden_size] and the last layer present with
+    /// [hidden_size, intermediate_size].
     private static func checkSizes(_ config: TextEncoderConfig,
                                    against file: SafetensorsFile) throws(WeightsError) {
-        func entry(_ key: String) -> SafetensorsFile.Entry? {
-            file.entries[key] ?? file.entries["bert." + key]
-        }
-        let table = entry("embeddings.word_embeddings.weight")
-        guard table?.shape == [config.vocabularySize, config.hiddenSize] else {
-            throw .unsupportedConfig(path: file.path, reason: "embeddings.word_embeddings.weight "
-                                     + "is \(table?.shape ?? []), the config says "
-                                     + "[\(config.vocabularySize), \(config.hiddenSize)]")
-        }
-        let last = "encoder.layer.\(config.layerCount - 1).output.dense.weight"
-        guard entry(last)?.shape == [config.hiddenSize, config.intermediateSize] else {
-            throw .unsupportedConfig(path: file.path, reason: "\(last) is "
-                                     + "\(entry(last)?.shape ?? []), the config's "
-                                     + "\(config.layerCount) layers need "
-                                     + "[\(config.hiddenSize), \(config.intermediateSize)]")
+        let expectations = [
+            ("embeddings.word_embeddings.weight", [config.vocabularySize, config.hiddenSize]),
+            ("encoder.layer.\(config.layerCount - 1).output.dense.weight",
+             [config.hiddenSize, config.intermediateSize]),
+        ]
+        for (key, shape) in expectations {
+            let stored = file.entries[key] != nil || file.entries["bert." + key] == nil
+                ? key : "bert." + key
+            guard let entry = file.entries[stored] else {
+                throw .missingTensor(path: file.path, name: key)
+            }
+            guard entry.shape == shape else {
+                throw .shapeMismatch(path: file.path, name: stored, expected: shape,
+                                     found: entry.shape)
+            }
         }
     }
 
