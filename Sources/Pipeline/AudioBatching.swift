@@ -1,0 +1,44 @@
+import Foundation
+import Media
+
+/// Which audio files the prep stage resamples together (`SpectrogramExtractor.features(
+/// ofFiles:batch:)`) and how a worker's share of a shard is cut into batches.
+///
+/// A batch reads every source in rounds of a few thousand frames, so it may decode a little
+/// further into a long file than the file-by-file path, which stops as soon as its clip is
+/// complete. Only files for which reading further can change nothing take part: WAV files
+/// (`WAV`, `WAVEX`, `RF64`) of integer samples, which decode to finite values by construction
+/// and whose frame count libsndfile checks against the file size, so a batch meets no NaN, no
+/// decoding error and no other end of the file than the file-by-file path. Every other source
+/// (float WAV, FLAC, Ogg, MP3, the audio track of a video, a file that does not open) keeps the
+/// file-by-file path, with its own errors and warnings.
+enum AudioBatching {
+    /// Audio files a worker resamples together by default.
+    static let defaultBatch = SpectrogramExtractor.defaultBatch
+
+    /// libsndfile's major formats (`AudioInfo.format`'s first word) that may be batched.
+    private static let wavMajors: Set<Substring> = ["WAV", "WAVEX", "RF64"]
+    /// Integer sample encodings (`AudioInfo.format`'s second word).
+    private static let integerSubtypes: Set<Substring> = [
+        "PCM_S8", "PCM_16", "PCM_24", "PCM_32", "PCM_U8", "ULAW", "ALAW",
+    ]
+
+    /// Whether `path` is an integer-sample WAV file by its name and header
+    /// (`AudioFile.probe(path:)`); false when the header cannot be read.
+    static func batchable(_ path: String) -> Bool {
+        guard (path as NSString).pathExtension.lowercased() == "wav",
+              let info = try? AudioFile.probe(path: path) else { return false }
+        let words = info.format.split(separator: " ")
+        return words.count == 2 && wavMajors.contains(words[0])
+            && integerSubtypes.contains(words[1])
+    }
+
+    /// How many samples a worker takes next when `remaining` are left for `workers` workers:
+    /// `batch`, or less near the end of a shard (an even share of what is left, at least 1), so
+    /// that no worker is left with a whole batch while the others wait idle.
+    static func take(remaining: Int, workers: Int, batch: Int) -> Int {
+        guard remaining > 0 else { return 0 }
+        let share = (remaining + max(1, workers) - 1) / max(1, workers)
+        return max(1, min(max(1, batch), share))
+    }
+}
