@@ -5,8 +5,13 @@ import Foundation
 ///
 /// Each sensor's frames `[start, end)` are read at the native rate and `frames` of them kept
 /// evenly spaced, scaled to width×height: `rgb` uint8 [N, T, H, W, 3], `depth` uint8
-/// [N, T, H, W] (one channel), and, from a precomputed `.npy` when `flow` is `precomputed`,
-/// `flow` float16 [N, T, H, W, 2].
+/// [N, T, H, W] (one channel) and `flow` float16 [N, T, H, W, 2] by `flow`:
+/// - `precomputed` (the default): the reference's `.npy` when the gesture has one, otherwise
+///   computed as by `compute` (`flow_computed` tells which);
+/// - `compute`: Farnebäck flow (`FarnebackFlow`, OpenCV's common settings) between consecutive
+///   kept frames of the `flow_from` sensor (`rgb`, as BT.601 luma, or `depth`) at the cached
+///   size; frame t holds the flow from kept frame t to t + 1, the last frame zeros;
+/// - `none`: no flow datasets.
 public struct GestureConfig: Codable, Equatable, Sendable {
     /// The dataset name, `nvgesture`.
     public var dataset = "nvgesture"
@@ -18,9 +23,11 @@ public struct GestureConfig: Codable, Equatable, Sendable {
     public var width: Int
     /// Output height in pixels.
     public var height: Int
-    /// `precomputed` (read `Video_data/flow_data/<split>/<position>.npy` when present) or
-    /// `none`.
+    /// `precomputed` (read `Video_data/flow_data/<split>/<position>.npy`, compute where it is
+    /// absent), `compute` (always compute) or `none`.
     public var flow: String
+    /// The sensor computed flow is taken from: `rgb` or `depth`.
+    public var flowFrom: String
     /// The libswscale filter.
     public var scaler: String
     /// Classes the lists must use.
@@ -33,17 +40,19 @@ public struct GestureConfig: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case dataset, preset, frames, width, height, flow, scaler, classes, deflate
         case shardSize = "shard_size"
+        case flowFrom = "flow_from"
     }
 
     /// The CPU-training default: 32 frames of 112×112.
     public static let lite = GestureConfig(preset: "lite", frames: 32, width: 112, height: 112,
-                                           flow: "precomputed", scaler: "bilinear",
-                                           classes: 25, shardSize: 32, deflate: 4)
+                                           flow: "precomputed", flowFrom: "rgb",
+                                           scaler: "bilinear", classes: 25, shardSize: 32,
+                                           deflate: 4)
     /// The reference's sizes: 80 frames of 256×256 (cropped to 224 at training).
     public static let reference = GestureConfig(preset: "reference", frames: 80, width: 256,
                                                 height: 256, flow: "precomputed",
-                                                scaler: "bilinear", classes: 25, shardSize: 8,
-                                                deflate: 4)
+                                                flowFrom: "rgb", scaler: "bilinear",
+                                                classes: 25, shardSize: 8, deflate: 4)
 
     /// A description of what is wrong with the values, or nil.
     public var problem: String? {
@@ -51,7 +60,10 @@ public struct GestureConfig: Codable, Equatable, Sendable {
         if width < 1 || height < 1 || width > 8_192 || height > 8_192 {
             return "width and height must lie in 1…8192"
         }
-        if !["precomputed", "none"].contains(flow) { return "flow must be precomputed or none" }
+        if !["precomputed", "compute", "none"].contains(flow) {
+            return "flow must be precomputed, compute or none"
+        }
+        if !["rgb", "depth"].contains(flowFrom) { return "flow_from must be rgb or depth" }
         if classes < 1 { return "classes must be ≥ 1" }
         if shardSize < 1 { return "shard_size must be ≥ 1" }
         if !(0...9).contains(deflate) { return "deflate must be 0–9" }

@@ -4,21 +4,34 @@ import Foundation
 import Media
 
 /// `amss prep nvgesture`: scans the layout, runs the gesture stages in workers and writes
-/// `rgb`, `depth` and (when flow files exist) `flow` shards with a manifest.
+/// `rgb`, `depth` and `flow` shards with a manifest, reusing the unchanged shards of an
+/// earlier run.
 ///
-/// Shards hold `config.shardSize` gestures each, in list order per split:
-/// `ids`, `label` int64 [N], `rgb` uint8 [N, T, H, W, 3], `depth` uint8 [N, T, H, W],
-/// `flow` float16 [N, T, H, W, 2] with `flow_present` uint8 [N] (zeros where a gesture has no
-/// flow file), deflate-compressed at `config.deflate`.
+/// Shards follow `ShardPlan`: per split, FNV-1a-64(id) mod c hash buckets of about
+/// `config.shardSize` gestures, sorted by id, so a changed, added or removed gesture rebuilds
+/// only its own shard. Each holds `ids`, `label` int64 [N], `rgb` uint8 [N, T, H, W, 3],
+/// `depth` uint8 [N, T, H, W] and, unless `flow` is `none`, `flow` float16 [N, T, H, W, 2]
+/// with `flow_present` and `flow_computed` uint8 [N], deflate-compressed at `config.deflate`.
+/// A shard is reused when its inputs' identity (`GestureShards.identity`) and its file's
+/// size and modification time (or SHA-256) match the manifest's entry.
 public enum GesturePrepRunner {
-    // LIMITATION: every run rebuilds every shard (no reuse of unchanged shards, no --part) and
-    // shards follow list order, not id buckets — the resumable shard producer is built around
-    // the audio–visual sample type.
+    // LIMITATION: a shard is compressed and written on the calling thread while the workers
+    // wait (about half the wall time of the reference preset, deflate 4) — writing the previous
+    // shard while the next one is prepared would hide it.
     /// Runs the stages; throws when the layout has a folder-wide error or nothing is usable.
     public static func run(root: String, cacheRoot: String, config: GestureConfig,
                            workers: Int = 2) throws -> PrepSummary {
+        try runMeasured(root: root, cacheRoot: cacheRoot, config: config, workers: workers).0
+    }
+
+    /// `run`, also returning the seconds spent per stage (`scan`, `rgb`, `depth`,
+    /// `flow read`, `flow compute` as worker-thread CPU time summed over workers; `write` and
+    /// `reuse check` as wall time).
+    public static func runMeasured(root: String, cacheRoot: String, config: GestureConfig,
+                                   workers: Int = 2) throws -> (PrepSummary, [String: Double]) {
         let started = Date()
         let scan = NVGestureLayout().scanGestures(root: root)
+        var seconds: [String: Double] = ["scan": Date().timeIntervalSince(started)]
         let errors = scan.findings.filter { $0.severity == .error }
         if let folderWide = errors.first(where: { $0.id.isEmpty }) {
             throw PipelineError(path: folderWide.path, code: folderWide.code,
@@ -34,6 +47,14 @@ public enum GesturePrepRunner {
         try CacheFolder.create(folder)
         let lock = try CacheLock(folder: folder, part: nil)
         defer { withExtendedLifetime(lock) {} }
+        CacheFiles.remove(CacheFiles.temporaries(in: folder), in: folder)
+        let previous = (try? Manifest.load(cacheFolder: folder))
+            ?? Manifest.loadWithdrawn(cacheFolder: folder)
+        let recorded = CacheFolder.recordedEntries(in: folder, manifest: previous)
+        let plan = ShardPlan(samples: scan.samples.map(\.sample), shardSize: config.shardSize,
+                             configKey: key, rootReal: base.real,
+                             previousBuckets: previous?.buckets ?? [:])
+        let gestures = Dictionary(scan.samples.map { ($0.sample.id, $0) }) { first, _ in first }
 
         let processors = try (0..<max(1, workers)).map { _ in
             try GestureProcessor(config: config, rootReal: base.real)
@@ -42,29 +63,46 @@ public enum GesturePrepRunner {
             RejectedSample(id: $0.id, path: $0.path, code: $0.code, reason: $0.message)
         }
         var splits: [String: [ShardEntry]] = [:]
-        for split in NVGestureLayout.splits {
-            let gestures = scan.samples.filter { $0.sample.split == split }
-            for (number, start) in stride(from: 0, to: gestures.count,
-                                          by: config.shardSize).enumerated() {
-                let chunk = Array(gestures[start..<min(gestures.count, start + config.shardSize)])
-                let results = process(chunk, with: processors)
-                let prepared = results.compactMap { try? $0.get() }
-                rejected += results.compactMap { result in
-                    if case .failure(let record) = result { return record }
-                    return nil
-                }
-                guard !prepared.isEmpty else { continue }
-                let file = "\(split)/shard-" + String(format: "%05d", number) + ".h5"
-                let path = (folder as NSString).appendingPathComponent(file)
-                try ShardWriter.write(
-                    to: path, ids: prepared.map(\.id),
-                    columns: columns(of: prepared, config: config),
-                    attributes: ["config_key": key, "dataset": "nvgesture", "split": split,
-                                 "schema_version": String(Manifest.currentSchemaVersion)],
-                    listAttributes: ["classes": scan.classes], deflateLevel: config.deflate)
-                splits[split, default: []].append(ShardEntry(
-                    file: file, samples: prepared.count, sha256: try SHA256.hex(ofFile: path)))
+        var (written, reused) = (0, 0)
+        for shard in plan.shards {
+            let checking = Date()
+            let identity = GestureShards.identity(of: shard, gestures: gestures)
+            if let entry = GestureShards.reusable(file: shard.file, identity: identity,
+                                                  folder: folder, recorded: recorded) {
+                splits[shard.split, default: []].append(entry)
+                rejected += entry.rejected ?? []
+                reused += 1
+                seconds["reuse check", default: 0] += Date().timeIntervalSince(checking)
+                continue
             }
+            seconds["reuse check", default: 0] += Date().timeIntervalSince(checking)
+            let results = process(shard.samples.compactMap { gestures[$0.id] }, with: processors)
+            let prepared = results.compactMap { try? $0.get() }
+            let failures = results.compactMap { result -> RejectedSample? in
+                if case .failure(let record) = result { return record }
+                return nil
+            }
+            rejected += failures
+            let path = (folder as NSString).appendingPathComponent(shard.file)
+            if FileManager.default.fileExists(atPath: path) {
+                try Manifest.withdraw(cacheFolder: folder)
+            }
+            guard !prepared.isEmpty else {
+                unlink(path)
+                continue
+            }
+            let writing = Date()
+            try write(prepared, shard: shard, buckets: plan.buckets[shard.split] ?? 1,
+                      to: path, key: key, config: config, classes: scan.classes)
+            splits[shard.split, default: []].append(ShardEntry(
+                file: shard.file, samples: prepared.count, sha256: try SHA256.hex(ofFile: path),
+                stamp: FileStamp.of(path), identity: identity, contentIdentity: nil,
+                rejected: failures))
+            seconds["write", default: 0] += Date().timeIntervalSince(writing)
+            written += 1
+        }
+        for processor in processors {
+            seconds.merge(processor.seconds, uniquingKeysWith: +)
         }
         guard !splits.isEmpty else {
             throw PipelineError(path: root, code: "no-samples",
@@ -72,21 +110,40 @@ public enum GesturePrepRunner {
         }
         let manifest = Manifest(dataset: "nvgesture", config: try JSONValue.from(config),
                                 configKey: key, toolVersion: PrepRunner.toolVersion,
-                                classes: scan.classes, splits: splits, rejected: rejected)
+                                classes: scan.classes, splits: splits, rejected: rejected,
+                                buckets: plan.buckets)
         try manifest.save(cacheFolder: folder)
-        let samples: [String: Int] = splits.mapValues { entries in
-            entries.reduce(0) { $0 + $1.samples }
-        }
+        let listed = Set(splits.values.flatMap { $0.map(\.file) })
+        CacheFiles.remove(CacheFiles.shardFiles(in: folder).filter { !listed.contains($0) },
+                          in: folder)
+        unlink(Manifest.withdrawnPath(inCacheFolder: folder))
+
         let byCode: [String: Int] = Dictionary(rejected.map { ($0.code, 1) },
                                                uniquingKeysWith: +)
-        let shards: Int = splits.values.reduce(0) { $0 + $1.count }
         let warnings = scan.findings.filter { $0.severity == .warning }
-        return PrepSummary(
-            cacheFolder: folder, configKey: key, samples: samples, rejected: rejected.count,
-            dropped: [:], rejectedByCode: byCode, warnings: warnings.count,
+        let summary = PrepSummary(
+            cacheFolder: folder, configKey: key, samples: splits.mapValues { entries in
+                entries.reduce(0) { $0 + $1.samples } },
+            rejected: rejected.count, dropped: [:], rejectedByCode: byCode,
+            warnings: warnings.count,
             warningsByCode: Dictionary(warnings.map { ($0.code, 1) }, uniquingKeysWith: +),
-            shardsWritten: shards, shardsReused: 0, seconds: Date().timeIntervalSince(started),
-            part: nil, manifestWritten: true)
+            shardsWritten: written, shardsReused: reused,
+            seconds: Date().timeIntervalSince(started), part: nil, manifestWritten: true)
+        return (summary, seconds)
+    }
+
+    /// Writes one shard with its self-describing attributes.
+    private static func write(_ prepared: [PreparedGesture], shard: ShardPlan.Shard,
+                              buckets: Int, to path: String, key: String, config: GestureConfig,
+                              classes: [String]) throws {
+        try ShardWriter.write(
+            to: path, ids: prepared.map(\.id),
+            columns: GestureShards.columns(of: prepared, config: config),
+            attributes: ["config_key": key, "dataset": "nvgesture", "split": shard.split,
+                         "schema_version": String(Manifest.currentSchemaVersion),
+                         "bucket": "\(shard.bucket) of \(buckets): gestures whose "
+                            + "FNV-1a-64(id) mod \(buckets) = \(shard.bucket), sorted by id"],
+            listAttributes: ["classes": classes], deflateLevel: config.deflate)
     }
 
     /// SHA-256 (16 hex digits) over the config, the schema version, the libraries that change
@@ -122,38 +179,5 @@ public enum GesturePrepRunner {
             }
         }
         return results.compactMap { $0 }
-    }
-
-    /// The shard's datasets.
-    private static func columns(of gestures: [PreparedGesture],
-                                config: GestureConfig) -> [ShardColumn] {
-        let count = gestures.count
-        let (frames, height, width) = (config.frames, config.height, config.width)
-        var columns = [
-            ShardColumn(name: "label", shape: [count], values: .int64(gestures.map {
-                Int64($0.label) }), attributes: ["axes": "sample",
-                                                "units": "index into the root attribute classes"]),
-            ShardColumn(name: "rgb", shape: [count, frames, height, width, 3],
-                        values: .uint8(gestures.flatMap(\.rgb)),
-                        attributes: ["axes": "sample,frame,height,width,channel",
-                                     "units": "8-bit RGB intensity"]),
-            ShardColumn(name: "depth", shape: [count, frames, height, width],
-                        values: .uint8(gestures.flatMap(\.depth)),
-                        attributes: ["axes": "sample,frame,height,width",
-                                     "units": "8-bit depth video value (BT.601 luma)"]),
-        ]
-        if gestures.contains(where: { $0.flow != nil }) {
-            let zeros = [UInt16](repeating: 0, count: frames * height * width * 2)
-            columns.append(ShardColumn(
-                name: "flow", shape: [count, frames, height, width, 2],
-                values: .float16(gestures.flatMap { $0.flow ?? zeros }),
-                attributes: ["axes": "sample,frame,height,width,component",
-                             "units": "pixels at the cached size (x, y)"]))
-            columns.append(ShardColumn(
-                name: "flow_present", shape: [count],
-                values: .uint8(gestures.map { $0.flow == nil ? 0 : 1 }),
-                attributes: ["axes": "sample", "units": "1 when flow was read, 0 for zeros"]))
-        }
-        return columns
     }
 }

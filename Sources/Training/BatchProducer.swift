@@ -116,10 +116,16 @@ final class BatchProducer: @unchecked Sendable {
         var indices: [Int] = []
         if let fewest = framed.map(\.frameCount).min() {
             let count = max(1, configuration.framesPerClip)
-            indices = configuration.training
-                ? FrameTransform.trainingFrameIndices(count: fewest, picks: count,
-                                                      using: &generator)
-                : FrameTransform.evaluationFrameIndices(count: fewest, picks: count)
+            if configuration.frameWindow {
+                indices = FrameTransform.windowFrameIndices(count: fewest, picks: count,
+                                                            training: configuration.training,
+                                                            using: &generator)
+            } else {
+                indices = configuration.training
+                    ? FrameTransform.trainingFrameIndices(count: fewest, picks: count,
+                                                          using: &generator)
+                    : FrameTransform.evaluationFrameIndices(count: fewest, picks: count)
+            }
         }
 
         let values = zip(clip.values, modalities).map { value, spec -> ModalityValue in

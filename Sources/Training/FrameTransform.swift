@@ -50,6 +50,17 @@ public enum FrameTransform {
         }
     }
 
+    /// A window of `picks` consecutive frames among `count` real ones: at a uniformly random
+    /// start while training, centred at evaluation (frames repeat the last when
+    /// `count < picks`), as the reference draws NVGesture's 64-frame windows.
+    public static func windowFrameIndices(count: Int, picks: Int, training: Bool,
+                                          using generator: inout SeededGenerator) -> [Int] {
+        guard count > 0, picks > 0 else { return [] }
+        let room = max(0, count - picks)
+        let start = training ? Int(generator.next() % UInt64(room + 1)) : room / 2
+        return (0..<picks).map { min(count - 1, start + $0) }
+    }
+
     /// A RandomResizedCrop box (scale 0.08–1 of the area, aspect ratio 3/4–4/3 drawn
     /// log-uniformly; ten tries, then the largest centred box within the ratio range).
     public static func randomCropBox(height: Int, width: Int,

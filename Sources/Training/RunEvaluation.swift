@@ -75,7 +75,7 @@ public struct RunEvaluation: Codable, Equatable, Sendable {
         try saved.load(into: model, path: path)
         let stream = ShardStream(source: source, configuration: .init(
             batchSize: options.batchSize, framesPerClip: options.framesPerClip,
-            training: false))
+            training: false, frameWindow: options.frameSampling == "window"))
         let result = try Evaluation.run(model: model, stream: stream)
         return RunEvaluation(
             run: folder, split: split, checkpoint: path, epoch: saved.header.epoch,

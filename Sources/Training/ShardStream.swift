@@ -15,6 +15,9 @@ public final class ShardStream {
         public var batchSize: Int
         /// Frames per clip.
         public var framesPerClip: Int
+        /// Take a clip's frames as one window of consecutive frames instead of one from each
+        /// of `framesPerClip` equal segments.
+        public var frameWindow: Bool
         /// Shuffle, pick random frames and augment (training) or not (evaluation).
         public var training: Bool
         /// RandomResizedCrop while training (flip is always applied while training).
@@ -29,9 +32,10 @@ public final class ShardStream {
         /// Makes a configuration.
         public init(batchSize: Int, framesPerClip: Int, training: Bool,
                     randomResizedCrop: Bool = true, shuffleBuffer: Int = 512,
-                    maxBatches: Int? = nil, seed: UInt64 = 0) {
+                    maxBatches: Int? = nil, seed: UInt64 = 0, frameWindow: Bool = false) {
             self.batchSize = batchSize
             self.framesPerClip = framesPerClip
+            self.frameWindow = frameWindow
             self.training = training
             self.randomResizedCrop = randomResizedCrop
             self.shuffleBuffer = shuffleBuffer

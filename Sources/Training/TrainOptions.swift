@@ -102,6 +102,10 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     /// ResNet-18 trained from scratch).
     public var imageWeights: String? = nil
 
+    /// How a clip's frames are picked: `segments` (one from each of `framesPerClip` equal
+    /// segments) or `window` (consecutive frames at a random start).
+    public var frameSampling = "segments"
+
     /// Options with every default and the given run folder.
     public init(out: String) {
         self.out = out
@@ -131,6 +135,7 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         case textWeights = "text_weights"
         case textPooling = "text_pooling"
         case imageWeights = "image_weights"
+        case frameSampling = "frame_sampling"
     }
 
     /// Decodes options, taking the default for every key that is absent.
@@ -184,6 +189,8 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         textWeights = try c.decodeIfPresent(String.self, forKey: .textWeights)
         textPooling = try c.decodeIfPresent(String.self, forKey: .textPooling) ?? textPooling
         imageWeights = try c.decodeIfPresent(String.self, forKey: .imageWeights)
+        frameSampling = try c.decodeIfPresent(String.self, forKey: .frameSampling)
+            ?? frameSampling
     }
 
     /// Encodes every option, absent optional ones as `null`, so `config.json` lists them all.
@@ -233,6 +240,7 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         try c.encode(textWeights, forKey: .textWeights)
         try c.encode(textPooling, forKey: .textPooling)
         try c.encode(imageWeights, forKey: .imageWeights)
+        try c.encode(frameSampling, forKey: .frameSampling)
     }
 
     /// The learning-rate schedule these options name (the step schedule uses `stepEpoch`,

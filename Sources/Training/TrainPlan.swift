@@ -99,6 +99,9 @@ public struct TrainPlan: Sendable {
         if let fraction = options.validFromTrain, !(fraction > 0 && fraction < 1) {
             throw invalid("valid-from-train must lie strictly between 0 and 1, got \(fraction)")
         }
+        guard ["segments", "window"].contains(options.frameSampling) else {
+            throw invalid("unknown frame sampling \(options.frameSampling) (segments, window)")
+        }
         guard ["actor", "group", "none"].contains(options.groupBy) else {
             throw invalid("unknown group-by \(options.groupBy) (actor, group, none)")
         }

@@ -284,7 +284,8 @@ public final class Trainer {
             batchSize: options.batchSize, framesPerClip: options.framesPerClip,
             training: training, randomResizedCrop: options.randomResizedCrop,
             shuffleBuffer: options.shuffleBuffer,
-            maxBatches: training ? options.maxBatchesPerEpoch : nil, seed: options.seed))
+            maxBatches: training ? options.maxBatchesPerEpoch : nil, seed: options.seed,
+            frameWindow: options.frameSampling == "window"))
     }
 
     private func configuration(_ environment: RunEnvironment?) -> RunFolder.Configuration {

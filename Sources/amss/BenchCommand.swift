@@ -19,11 +19,13 @@ enum BenchCommand {
         bench prep times the whole prep job on <root> twice, start-up included, each into a
         fresh temporary cache: this binary's `prep`, then SCRIPT (default tools/bench/prep.py,
         librosa + PIL + h5py with N worker processes) with python3; prints both wall times and
-        the ratio. --dataset D times `amss prep D` instead (e.g. ks, nvgesture; not `folder`);
-        the Python side covers CREMA-D only.
+        the ratio. --dataset D (e.g. ks, nvgesture; not `folder`) or --json runs
+        `BenchPrepCommand` instead: a full and an unchanged run, samples/s and seconds per
+        stage (amss bench prep --dataset ks --help).
         """
 
     static func run(_ words: [String]) throws -> Int32 {
+        if BenchPrepCommand.handles(words) { return try BenchPrepCommand.run(words) }
         if words.first == "tokenize" { return try BenchTokenizeCommand.run(Array(words[1...])) }
         if words.first == "read" {
             let arguments = try Arguments(words, valued: ["python", "split", "batch-size", "seed",

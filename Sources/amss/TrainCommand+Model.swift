@@ -1,3 +1,4 @@
+import Cache
 import Console
 import Foundation
 import Training
@@ -20,6 +21,11 @@ extension TrainCommand {
             }
             options.modalities = names
         }
+        options.frameSampling = try choice(
+            arguments, "frame-sampling",
+            default: recordedDataset(arguments.positional.first ?? "") == "nvgesture"
+                ? "window" : "segments",
+            among: ["segments", "window"])
         options.fusion = try choice(arguments, "fusion", default: "concat",
                                     among: ["concat", "sum", "film", "gated"])
         if options.method == "unimodal" && options.fusion != "concat" {
@@ -35,6 +41,11 @@ extension TrainCommand {
         if let file = arguments.options["image-weights"] {
             options.imageWeights = try existing(file, "image-weights", directory: false)
         }
+    }
+
+    /// The dataset a cache's manifest names, or nil.
+    static func recordedDataset(_ cacheFolder: String) -> String? {
+        (try? Manifest.load(cacheFolder: cacheFolder))?.dataset
     }
 
     /// The absolute path of an existing folder or file named by `--name`.

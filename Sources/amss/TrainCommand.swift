@@ -33,16 +33,20 @@ enum TrainCommand {
           --modality M    the encoder of unimodal: a modality of the cache (audio, visual,
                           text, rgb, depth or flow)
           --epochs N      default 80 (the paper's)
-          --batch-size B  default 64
+          --batch-size B  default 64; 32 for ks (a width-1 step at 64 clips of 257×1003
+                          spectrograms and 3 frames needs about 16.5 GiB, at 32 about 8.5)
           --width W       channel multiplier of the encoders (default 1; 0.125 for quick CPU runs)
           --seed S        default 42
           --out DIR       default runs/<timestamp>
           --lr R          SGD learning rate (default 0.01)
           --threads N     BLAS threads (default 2)
           --max-batches N stop each training epoch after N batches
-          --frames-per-clip N  frames drawn per clip, one from each of N equal segments,
-                          shared by a clip's frame modalities (default: the cache's
-                          `frames_per_clip`, 3 for ks; 8 for nvgesture; else 1)
+          --frames-per-clip N  frames drawn per clip, shared by a clip's frame modalities
+                          (default: the cache's `frames_per_clip`, 3 for ks; 8 for
+                          nvgesture; else 1)
+          --frame-sampling S  segments (one frame from each of N equal segments; default) or
+                          window (N consecutive frames from a random start, centred at
+                          evaluation; default for nvgesture, as the reference's windows)
         AMSS / AMSS+:
           --sampler S     adaptive (default), topk, random or bernoulli
           --importance I  gn (default), gn_wn or sqrt_gn
@@ -98,7 +102,7 @@ enum TrainCommand {
                             "weight-decay", "betas", "eps", "scheduler", "step-epoch", "gamma",
                             "milestones", "min-lr", "clip-norm", "valid-from-train", "group-by",
                             "seeds", "resume", "modalities", "fusion", "text-weights",
-                            "text-pooling", "image-weights"],
+                            "text-pooling", "image-weights", "frame-sampling"],
             allowedFlags: ["json", "help", "nesterov"])
         if arguments.flag("help") { Output.line(help); return 0 }
         let json = arguments.flag("json")
@@ -184,6 +188,12 @@ enum TrainCommand {
         return Int(frames)
     }
 
+    /// 32 clips for a Kinetics-Sounds cache (peak memory at width 1: 259 MiB per clip plus
+    /// 335 MiB, measured by `amss bench train --shapes ks`), 64 for the others.
+    static func defaultBatchSize(_ cacheFolder: String) -> Int {
+        recordedDataset(cacheFolder) == "ks" ? 32 : 64
+    }
+
     /// Whether the cache's recorded configuration has a text section (image–text data).
     static func holdsText(_ cacheFolder: String) -> Bool {
         guard let manifest = try? Manifest.load(cacheFolder: cacheFolder),
@@ -216,7 +226,9 @@ enum TrainCommand {
             throw UsageError("--modality applies only to --method unimodal")
         }
         options.epochs = try arguments.integer("epochs", default: 80, in: 1...100_000)
-        options.batchSize = try arguments.integer("batch-size", default: 64, in: 1...65_536)
+        options.batchSize = try arguments.integer(
+            "batch-size", default: defaultBatchSize(arguments.positional.first ?? ""),
+            in: 1...65_536)
         options.width = try arguments.number("width", default: 1)
         guard options.width <= 8 else {
             throw UsageError("--width must be at most 8 (4096 channels in the last stage), got "

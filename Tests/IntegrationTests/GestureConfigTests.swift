@@ -26,10 +26,17 @@ final class GestureConfigTests: XCTestCase {
         let custom = try GestureConfig.load(path: file)
         XCTAssertEqual(custom.frames, 64)
         XCTAssertEqual(custom.width, 256)
+        XCTAssertEqual([custom.flow, custom.flowFrom], ["precomputed", "rgb"])
+        try Data(#"{"flow": "compute", "flow_from": "depth"}"#.utf8)
+            .write(to: URL(fileURLWithPath: file))
+        let computed = try GestureConfig.load(path: file)
+        XCTAssertEqual([computed.flow, computed.flowFrom, computed.preset],
+                       ["compute", "depth", "lite"])
         for (text, reason) in [(#"{"preset": "huge"}"#, "unknown preset"),
                                (#"{"fps": 30}"#, "unknown key 'fps'"),
                                (#"{"frames": 0}"#, "frames must be ≥ 1"),
                                (#"{"flow": "farneback"}"#, "flow must be"),
+                               (#"{"flow_from": "ir"}"#, "flow_from must be rgb or depth"),
                                (#"{"width": "wide"}"#, "wrong type")] {
             try Data(text.utf8).write(to: URL(fileURLWithPath: file))
             XCTAssertThrowsError(try GestureConfig.load(path: file)) { error in

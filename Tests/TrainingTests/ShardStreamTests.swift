@@ -106,6 +106,24 @@ final class ShardStreamTests: XCTestCase {
         XCTAssertEqual(seen, Set(0..<9), "every frame can be drawn")
     }
 
+    /// Windows: consecutive frames; centred at evaluation (⌊(count − picks)/2⌋); every start
+    /// 0…count − picks drawn while training, and none beyond; short clips repeat their last.
+    func testWindowFrameIndices() {
+        var generator = SeededGenerator(seed: 4)
+        XCTAssertEqual(FrameTransform.windowFrameIndices(count: 10, picks: 4, training: false,
+                                                         using: &generator), [3, 4, 5, 6])
+        XCTAssertEqual(FrameTransform.windowFrameIndices(count: 2, picks: 4, training: true,
+                                                         using: &generator), [0, 1, 1, 1])
+        var starts = Set<Int>()
+        for _ in 0..<400 {
+            let picks = FrameTransform.windowFrameIndices(count: 9, picks: 4, training: true,
+                                                          using: &generator)
+            XCTAssertEqual(picks, Array(picks[0]..<(picks[0] + 4)))
+            starts.insert(picks[0])
+        }
+        XCTAssertEqual(starts, Set(0...5))
+    }
+
     /// Flip mirrors columns; a crop of the top-left 2×2 pixels of a 4×4 ramp resized to 4×4
     /// gives the hand-computed bilinear values (source positions −0.25→0, 0.25, 0.75, 1.25→1).
     func testRenderFlipAndBilinearCrop() {
