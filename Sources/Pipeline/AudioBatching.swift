@@ -1,6 +1,9 @@
 import Foundation
 import Media
 
+// LIMITATION: a libsoxr failure inside a batch (soxr_create or soxr_process failing, i.e. out of
+// memory) rejects every sample of that batch with `resample-failed`, where file by file only the
+// clips that meet it would fail — libsoxr reports errors per handle, not per channel.
 /// Which audio files the prep stage resamples together (`SpectrogramExtractor.features(
 /// ofFiles:batch:)`) and how a worker's share of a shard is cut into batches.
 ///
@@ -12,9 +15,6 @@ import Media
 /// decoding error and no other end of the file than the file-by-file path. Every other source
 /// (float WAV, FLAC, Ogg, MP3, the audio track of a video, a file that does not open) keeps the
 /// file-by-file path, with its own errors and warnings.
-// LIMITATION: a libsoxr failure inside a batch (soxr_create or soxr_process failing, i.e. out of
-// memory) rejects every sample of that batch with `resample-failed`, where file by file only the
-// clips that meet it would fail — libsoxr reports errors per handle, not per channel.
 enum AudioBatching {
     /// Audio files a worker resamples together by default.
     static let defaultBatch = SpectrogramExtractor.defaultBatch
