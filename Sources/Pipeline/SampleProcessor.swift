@@ -60,7 +60,9 @@ final class SampleProcessor {
               inputs.contains(.audio) else { return [:] }
         let batchable = samples.indices.compactMap { index -> (Int, String)? in
             guard let path = samples[index].sources["audio"],
-                  AudioBatching.batchable(path) else { return nil }
+                  AudioBatching.batchable(path, config: spectrograms.config) else {
+                return nil
+            }
             return (index, path)
         }
         guard batchable.count > 1 else { return [:] }

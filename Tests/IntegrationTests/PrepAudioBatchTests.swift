@@ -77,10 +77,10 @@ final class PrepAudioBatchTests: XCTestCase {
             .map { [$0.element] }, sampleRate: 8_000, encoding: .pcm16, to: wavs[3])
         try TestWAVWriter.write(speech[4].map { [$0] }, sampleRate: 22_050, encoding: .pcm16,
                                 to: wavs[4])
-        try TestWAVWriter.write(speech[5].map { [$0, -0.5 * $0] }, sampleRate: 44_100,
+        try TestWAVWriter.write(speech[5].map { [$0, -0.5 * $0] }, sampleRate: 32_000,
                                 encoding: .pcm24, to: wavs[5])
 
-        XCTAssertEqual(wavs.map(AudioBatching.batchable),
+        XCTAssertEqual(wavs.map { AudioBatching.batchable($0, config: config.audio) },
                        [true, false, false] + Array(repeating: true, count: 27))
 
         let single = try prep(root, config: config, batch: 1)
@@ -160,6 +160,29 @@ final class PrepAudioBatchTests: XCTestCase {
         }
         XCTAssertEqual(codes, expected)
         XCTAssertEqual(warned, ["AudioWAV/bad/cut.wav"])
+    }
+
+    func testOnlyShortClipsOfIntegerWAVFilesAreBatched() throws {
+        let folder = scratch + "/rates"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let tone = (0..<4_410).map { Float(sin(Double($0) * 0.1)) * 0.5 }
+        let cd = folder + "/cd.wav", wideband = folder + "/wideband.wav"
+        try TestWAVWriter.write(tone.map { [$0] }, sampleRate: 44_100, encoding: .pcm16, to: cd)
+        try TestWAVWriter.write(tone.map { [$0] }, sampleRate: 16_000, encoding: .pcm16,
+                                to: wideband)
+        guard let crema = PipelineConfig.builtIn("crema")?.audio,
+              let ks = PipelineConfig.builtIn("ks")?.audio else {
+            throw CocoaError(.featureUnsupported)
+        }
+        // 3 s at 16 kHz: 48 000 source frames; at 44.1 kHz: 132 300 > 2^17 = 131 072
+        XCTAssertTrue(AudioBatching.batchable(wideband, config: crema))
+        XCTAssertFalse(AudioBatching.batchable(cd, config: crema))
+        var shorter = crema
+        shorter.clipSeconds = 2.9  // 127 890 source frames at 44.1 kHz
+        XCTAssertTrue(AudioBatching.batchable(cd, config: shorter))
+        // 10 s: 160 000 frames at 16 kHz
+        XCTAssertFalse(AudioBatching.batchable(wideband, config: ks))
+        XCTAssertFalse(AudioBatching.batchable(folder + "/missing.wav", config: crema))
     }
 
     func testWorkersTakeWholeBatchesUntilTheEndOfAShard() {
