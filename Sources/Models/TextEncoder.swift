@@ -76,8 +76,31 @@ public final class TextEncoder {
         guard FileManager.default.fileExists(atPath: weights) else {
             throw .missingFile(path: weights)
         }
+        try Self.checkSizes(config, against: SafetensorsFile(path: weights))
         self.init(name: name, config: config, pooling: pooling, modality: modality, seed: seed)
         try load(safetensors: weights)
+    }
+
+    /// Checks the config's sizes against the weights file before anything is allocated: the
+    /// word-embedding table must be [vocab_size, hidden_size] and the last layer present.
+    private static func checkSizes(_ config: TextEncoderConfig,
+                                   against file: SafetensorsFile) throws(WeightsError) {
+        func entry(_ key: String) -> SafetensorsFile.Entry? {
+            file.entries[key] ?? file.entries["bert." + key]
+        }
+        let table = entry("embeddings.word_embeddings.weight")
+        guard table?.shape == [config.vocabularySize, config.hiddenSize] else {
+            throw .unsupportedConfig(path: file.path, reason: "embeddings.word_embeddings.weight "
+                                     + "is \(table?.shape ?? []), the config says "
+                                     + "[\(config.vocabularySize), \(config.hiddenSize)]")
+        }
+        let last = "encoder.layer.\(config.layerCount - 1).output.dense.weight"
+        guard entry(last)?.shape == [config.hiddenSize, config.intermediateSize] else {
+            throw .unsupportedConfig(path: file.path, reason: "\(last) is "
+                                     + "\(entry(last)?.shape ?? []), the config's "
+                                     + "\(config.layerCount) layers need "
+                                     + "[\(config.hiddenSize), \(config.intermediateSize)]")
+        }
     }
 
     /// Replaces every parameter with the tensor of the same HuggingFace name in the

@@ -93,6 +93,10 @@ public struct TextEncoderConfig: Equatable, Codable {
             throw .unsupportedConfig(path: path, reason: "hidden_act '\(act)' (only 'gelu', "
                                      + "the erf form, is implemented)")
         }
+        if let kind = architecture.model_type, kind != "bert" {
+            throw .unsupportedConfig(path: path, reason: "model_type '\(kind)' (only BERT-"
+                                     + "architecture checkpoints, model_type 'bert')")
+        }
         if let kind = architecture.position_embedding_type, kind != "absolute" {
             throw .unsupportedConfig(path: path, reason: "position_embedding_type '\(kind)'")
         }

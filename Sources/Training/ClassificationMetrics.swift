@@ -42,7 +42,10 @@ public enum ClassificationMetrics {
         var position = 0
         while position < order.count {
             let threshold = scores[order[position]]
-            while position < order.count && scores[order[position]] == threshold {
+            // `first` takes one score even when it is NaN (never equal to itself).
+            var first = true
+            while position < order.count && (first || scores[order[position]] == threshold) {
+                first = false
                 if positives[order[position]] { truePositives += 1 }
                 seen += 1
                 position += 1
@@ -65,7 +68,7 @@ public enum ClassificationMetrics {
         var positiveRankSum = 0.0
         var position = 0
         while position < order.count {
-            var end = position
+            var end = position + 1
             while end < order.count && scores[order[end]] == scores[order[position]] { end += 1 }
             let midRank = Double(position + 1 + end) / 2
             for index in position..<end where positives[order[index]] {

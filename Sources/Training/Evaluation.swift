@@ -47,6 +47,12 @@ public struct Evaluation: Equatable, Sendable {
             } catch {
                 throw TrainingError(path: stream.source.location, reason: "\(error)")
             }
+            guard output.logits.data.allSatisfy(\.isFinite) else {
+                throw TrainingError(path: stream.source.location, reason: "the model gave "
+                                    + "non-finite logits (NaN or infinity) for a batch starting "
+                                    + "at sample \(batch.ids.first ?? "?"); training diverged — "
+                                    + "lower --lr or check the cache for non-finite values")
+            }
             let logits = [output.logits] + output.unimodal
             for (index, tensor) in logits.enumerated() {
                 correct[index] += Self.correctCount(tensor, labels: batch.labels)

@@ -21,6 +21,16 @@ enum ModelFactory {
         let seeds = modalities.map { _ in generator.next() }
         let headSeed = generator.next()
 
+        if options.imageWeights != nil, !modalities.contains(where: { $0.name == "visual" }) {
+            throw TrainingError(path: options.imageWeights ?? "", reason: "--image-weights is "
+                                + "for a visual modality; the cache holds "
+                                + modalities.map(\.name).joined(separator: ", "))
+        }
+        if options.textWeights != nil, !modalities.contains(where: { $0.kind == .tokens }) {
+            throw TrainingError(path: options.textWeights ?? "", reason: "--text-weights is for "
+                                + "a text modality; the cache holds "
+                                + modalities.map(\.name).joined(separator: ", "))
+        }
         var chosen = Array(modalities.indices)
         if let name = plan.modalityName {
             guard let index = modalities.firstIndex(where: { $0.name == name }) else {
@@ -54,7 +64,14 @@ enum ModelFactory {
                 do {
                     // The width is the file's: its stem has 64·w filters.
                     let stem = try SafetensorsFile(path: path).entries["conv1.weight"]
-                    let width = Double(stem?.shape.first ?? 64) / 64
+                    let filters = stem?.shape.first ?? 64
+                    guard (1...256).contains(filters), stem.map({ $0.shape.count == 4 }) ?? true
+                    else {
+                        throw TrainingError(path: path, reason: "conv1.weight has shape "
+                                            + "\(stem?.shape ?? []), expected [64·w, 3, 7, 7] "
+                                            + "with 1 to 256 filters")
+                    }
+                    let width = Double(filters) / 64
                     return ConvolutionalEncoder(try ResNet50(weights: path, name: spec.name,
                                                              width: width, modality: m))
                 } catch {

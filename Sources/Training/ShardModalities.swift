@@ -12,6 +12,10 @@ import Cache
 /// | depth    | `depth` uint8 [N, T, H, W]                  | [T, H, W, 1]             |
 /// | flow     | `flow` float16 [N, T, H, W, 2]              | [T, H, W, 2]             |
 enum ShardModalities {
+    /// The largest token id accepted (2²⁴ − 1: far beyond any WordPiece vocabulary, small
+    /// enough that an embedding table of that size is not a crash).
+    static let maximumTokenID: Int32 = (1 << 24) - 1
+
     /// The order modalities are listed in.
     static let order = ["audio", "text", "visual", "rgb", "depth", "flow"]
 
@@ -196,10 +200,10 @@ enum ShardModalities {
             throw TrainingError(path: path, reason: "tokens and attention_mask must hold "
                                 + "\(count)×\(spec.valueCount) values")
         }
-        if let bad = ids.firstIndex(where: { $0 < 0 }) {
+        if let bad = ids.firstIndex(where: { $0 < 0 || $0 > maximumTokenID }) {
             throw TrainingError(path: path, reason: "token \(ids[bad]) at position "
                                 + "\(bad % spec.valueCount) of sample \(bad / spec.valueCount) "
-                                + "is negative")
+                                + "is not a vocabulary id (0…\(maximumTokenID))")
         }
         return (ids, mask)
     }

@@ -1,3 +1,4 @@
+import Cache
 import Foundation
 import Models
 import Rebalance
@@ -50,6 +51,12 @@ public final class Trainer {
         self.data = data
         model = try plan.makeModel(modalities: data.modalities, options: options,
                                    classCount: data.classes.count)
+        if plan.maskingMethod != nil && model.encoders.count < 2 {
+            throw TrainingError(path: options.out, reason: "\(options.method) rebalances two or "
+                                + "more modalities; this run has only "
+                                + data.modalities.map(\.name).joined(separator: ", ")
+                                + " (use --method unimodal or joint)")
+        }
         if plan.modulation != nil && model.encoders.count != 2 {
             throw TrainingError(path: options.out, reason: "\(options.method) modulates two "
                                 + "modalities; the cache holds "
@@ -91,6 +98,12 @@ public final class Trainer {
                     onEpoch: (EpochMetrics) throws -> Void) throws -> TrainSummary {
         let folder = try RunFolder(path: options.out, resuming: resume,
                                    modalities: data.modalities.map(\.name))
+        let lock: CacheLock
+        do { lock = try CacheLock(folder: folder.path) } catch {
+            throw TrainingError(path: folder.path, reason: "another amss process is training "
+                                + "in this run folder; wait for it to finish (\(error))")
+        }
+        defer { withExtendedLifetime(lock) {} }
         BLAS.setThreads(options.threads)
         let step = TrainingStep(model: model, plan: plan, options: options,
                                 classCount: data.classes.count)

@@ -3,8 +3,17 @@ import Foundation
 
 /// The splits a run trains and evaluates on, with the class names and the cache identity.
 public struct TrainingData {
-    /// The modalities of every split, in order.
-    public var modalities: [ModalitySpec] { train.modalities }
+    /// The modalities of every split, in order; a token bound is the largest of any split's.
+    public var modalities: [ModalitySpec] {
+        let splits = [train, valid, test].compactMap { $0 }
+        return train.modalities.enumerated().map { index, spec in
+            var merged = spec
+            for split in splits where split.modalities.indices.contains(index) {
+                merged.tokenBound = max(merged.tokenBound, split.modalities[index].tokenBound)
+            }
+            return merged
+        }
+    }
 
     /// Class names in index order.
     public var classes: [String]

@@ -169,4 +169,44 @@ final class ModalityKindsTests: XCTestCase {
         }
         XCTAssertTrue((1...15).contains(flips), "flips \(flips) of 16")
     }
+
+    /// NaN scores end the ranking metrics (NaN never equals itself, so a tie loop must still
+    /// advance), and a diverged model stops the run with an error instead of hanging.
+    func testNonFiniteScoresEndAndDivergenceIsAnError() throws {
+        let scores = [Double.nan, 0.5, .nan, 0.2]
+        let positives = [true, false, true, false]
+        XCTAssertNotNil(ClassificationMetrics.averagePrecision(scores: scores,
+                                                               positives: positives))
+        XCTAssertNotNil(ClassificationMetrics.rocAUC(scores: scores, positives: positives))
+
+        var options = options("diverged", epochs: 1)
+        options.learningRate = 1e30
+        XCTAssertThrowsError(try Trainer(data: try SyntheticModalities.data(text: true),
+                                         options: options).run { _ in }) {
+            XCTAssertTrue("\($0)".contains("non-finite") || "\($0)".contains("diverged"),
+                          "\($0)")
+        }
+    }
+
+    /// AMSS needs two modalities: a one-modality split is refused before training, naming
+    /// the way out; joint training on it runs.
+    func testMaskingMethodsNeedTwoModalities() throws {
+        let clips = SyntheticClips.clips(count: 48, classes: 4, seed: 1, prefix: "a")
+            .map { ClipSample(id: $0.id, label: $0.label, values: [.spectrogram($0.audio)]) }
+        let source = try InMemoryClipSource(location: "audio-only", clips: clips,
+                                            modalities: [.audio(SyntheticClips.audioShape)],
+                                            shardSize: 16)
+        let data = try TrainingData(classes: ["a", "b", "c", "d"], configKey: "one",
+                                    cacheFolder: "memory", train: source, valid: nil,
+                                    test: source)
+        for method in ["amss", "amss+"] {
+            XCTAssertThrowsError(try Trainer(data: data, options: options("one-\(method)",
+                                                                          method: method))) {
+                XCTAssertTrue("\($0)".contains("use --method unimodal or joint"), "\($0)")
+            }
+        }
+        let summary = try Trainer(data: data, options: options("one-joint", method: "joint",
+                                                               epochs: 1)).run { _ in }
+        XCTAssertEqual(summary.epochs, 1)
+    }
 }

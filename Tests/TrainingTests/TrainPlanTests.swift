@@ -108,7 +108,7 @@ final class TrainPlanTests: XCTestCase {
                              "importance", "sampler", "unbiased", "random_resized_crop",
                              "shuffle_buffer", "optimizer", "nesterov", "beta1", "beta2",
                              "epsilon", "scheduler", "milestones", "cosine_minimum",
-                             "clip_norm", "valid_from_train", "group_by", "modalities",
+                             "clip_norm", "valid_from_train", "group_by", "modalities", "frame_sampling",
                              "fusion", "text_weights", "text_pooling", "image_weights"]
             XCTAssertEqual(Set(saved.keys), keys)
             XCTAssertTrue(saved["modality"] is NSNull)
