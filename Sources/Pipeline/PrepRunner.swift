@@ -29,6 +29,9 @@ public struct PrepOptions {
     public var part: (index: Int, count: Int)?
     /// The WordPiece vocabulary file of the text stage; nil for the config's `text.vocab`.
     public var vocabulary: String?
+    /// WAV files each worker resamples together (`SpectrogramExtractor.features(ofFiles:
+    /// batch:)`); 1 for one by one. The shards are the same bytes either way.
+    public var audioBatch: Int = SpectrogramExtractor.defaultBatch
 
     /// Makes options with the defaults above.
     public init(dataset: String, root: String, config: PipelineConfig) {
@@ -209,7 +212,8 @@ public enum PrepRunner {
                                 recorded: [String: [ShardEntry]],
                                 journal: PartManifest) throws -> ShardProducer {
         let processors = try (0..<max(1, options.workers)).map { _ in
-            try SampleProcessor(config: config, rootReal: rootReal, vocabulary: vocabulary)
+            try SampleProcessor(config: config, rootReal: rootReal, vocabulary: vocabulary,
+                                audioBatch: options.audioBatch)
         }
         let label = options.part.map { "prep \(options.dataset) part \($0.index)/\($0.count)" }
             ?? "prep \(options.dataset)"

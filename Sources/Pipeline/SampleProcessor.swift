@@ -15,10 +15,15 @@ final class SampleProcessor {
     private let images: ImageReader?
     private var text: TextStage?
     private let rootReal: String
+    /// Audio files resampled together (`AudioBatching`); 1 (one by one) without an audio stage.
+    let audioBatch: Int
 
-    /// Stages for `config.inputs`; the text stage needs `vocabulary`.
-    init(config: PipelineConfig, rootReal: String, vocabulary: Vocabulary? = nil) throws {
+    /// Stages for `config.inputs`; the text stage needs `vocabulary`. The audio stage resamples
+    /// up to `audioBatch` WAV files together (`process(_:)` of several samples).
+    init(config: PipelineConfig, rootReal: String, vocabulary: Vocabulary? = nil,
+         audioBatch: Int = AudioBatching.defaultBatch) throws {
         inputs = config.inputs
+        self.audioBatch = inputs.contains(.audio) ? max(1, audioBatch) : 1
         spectrograms = inputs.contains(.audio) ? try SpectrogramExtractor(config: config.audio)
             : nil
         frames = inputs.contains(.frames) ? try FrameExtractor(config: config.frames) : nil
@@ -36,11 +41,44 @@ final class SampleProcessor {
 
     /// The sample's features, or the record of why it was rejected.
     func process(_ sample: Sample) -> Result<PreparedSample, RejectedSample> {
+        process(sample, audio: nil)
+    }
+
+    /// Each sample's features or rejection, in order, exactly what `process(_:)` gives for it
+    /// sample by sample: the audio of the batchable WAV sources among them
+    /// (`AudioBatching.batchable`) is made first, `audioBatch` files per libsoxr resampler,
+    /// then every sample runs its stages in order with its audio result.
+    func process(_ samples: [Sample]) -> [Result<PreparedSample, RejectedSample>] {
+        let audio = batchedAudio(of: samples)
+        return samples.indices.map { process(samples[$0], audio: audio[$0]) }
+    }
+
+    /// The audio results of the batchable sources of `samples`, by position; empty when
+    /// fewer than two can be batched.
+    private func batchedAudio(of samples: [Sample]) -> [Int: Result<AudioFeatures, Error>] {
+        guard audioBatch > 1, samples.count > 1, let spectrograms,
+              inputs.contains(.audio) else { return [:] }
+        let batchable = samples.indices.compactMap { index -> (Int, String)? in
+            guard let path = samples[index].sources["audio"],
+                  AudioBatching.batchable(path, config: spectrograms.config) else {
+                return nil
+            }
+            return (index, path)
+        }
+        guard batchable.count > 1 else { return [:] }
+        let results = spectrograms.features(ofFiles: batchable.map(\.1), batch: audioBatch)
+        return Dictionary(uniqueKeysWithValues: zip(batchable.map(\.0), results))
+    }
+
+    /// The stages of `sample` in order; the audio stage takes `audio` when it was made in a
+    /// batch.
+    private func process(_ sample: Sample, audio: Result<AudioFeatures, Error>?)
+        -> Result<PreparedSample, RejectedSample> {
         var prepared = PreparedSample(id: sample.id, label: sample.label)
         for input in inputs {
             let outcome: RejectedSample?
             switch input {
-            case .audio: outcome = runAudio(sample, into: &prepared)
+            case .audio: outcome = runAudio(sample, made: audio, into: &prepared)
             case .frames: outcome = runFrames(sample, into: &prepared)
             case .image: outcome = runImage(sample, into: &prepared)
             case .text: outcome = runText(sample, into: &prepared)
@@ -52,13 +90,18 @@ final class SampleProcessor {
 
     // MARK: - Stages (nil: done; a value: the rejection)
 
-    private func runAudio(_ sample: Sample, into prepared: inout PreparedSample)
-        -> RejectedSample? {
+    private func runAudio(_ sample: Sample, made: Result<AudioFeatures, Error>?,
+                          into prepared: inout PreparedSample) -> RejectedSample? {
         guard let audioPath = sample.sources["audio"], let spectrograms else {
             return reject(sample, path: "", code: "missing", reason: "no audio source")
         }
         do {
-            let features = try spectrograms.features(ofFile: audioPath)
+            let features: AudioFeatures
+            if let made {
+                features = try made.get()
+            } else {
+                features = try spectrograms.features(ofFile: audioPath)
+            }
             prepared.audio = features.spectrogram
             prepared.warnings += features.warnings.map {
                 record(sample, path: $0.path.isEmpty ? audioPath : $0.path, code: $0.code,

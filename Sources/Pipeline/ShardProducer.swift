@@ -148,6 +148,9 @@ struct ShardProducer {
     }
 
     /// Runs the stages over `samples` with one worker per processor; results in input order.
+    /// Each worker takes runs of consecutive samples (`AudioBatching.take`: its processor's
+    /// audio batch, less near the end) and processes a run at once, so that its WAV sources
+    /// are resampled together.
     private func process(_ samples: [Sample]) -> [Result<PreparedSample, RejectedSample>] {
         var results = [Result<PreparedSample, RejectedSample>?](repeating: nil,
                                                                 count: samples.count)
@@ -158,14 +161,21 @@ struct ShardProducer {
         results.withUnsafeMutableBufferPointer { slots in
             let output = slots
             DispatchQueue.concurrentPerform(iterations: workers.count) { worker in
+                let processor = workers[worker]
                 while true {
                     lock.lock()
-                    let index = next
-                    next += 1
+                    let start = next
+                    let count = AudioBatching.take(remaining: samples.count - start,
+                                                   workers: workers.count,
+                                                   batch: processor.audioBatch)
+                    next += count
                     lock.unlock()
-                    guard index < samples.count else { return }
-                    output[index] = workers[worker].process(samples[index])
-                    progress.advance()
+                    guard count > 0 else { return }
+                    let run = Array(samples[start..<(start + count)])
+                    for (offset, result) in processor.process(run).enumerated() {
+                        output[start + offset] = result
+                        progress.advance()
+                    }
                 }
             }
         }
