@@ -129,7 +129,7 @@ final class BatchProducer: @unchecked Sendable {
         }
 
         let values = zip(clip.values, modalities).map { value, spec -> ModalityValue in
-            let chosen = picks(spec) == 1 && spec.shape.first == 1 ? [0] : indices
+            let chosen = spec.shape.first == 1 ? [0] : indices
             switch value {
             case .frames(let bytes, _):
                 return .frames(Self.gather(bytes, frames: chosen, size: spec.frameValues),

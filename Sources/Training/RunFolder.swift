@@ -28,7 +28,8 @@ public struct RunFolder {
             try FileManager.default.createDirectory(atPath: path,
                                                     withIntermediateDirectories: true)
             try Data().write(to: URL(fileURLWithPath: metricsPath))
-            try Data(MetricsTable.header(modalities).utf8).write(to: URL(fileURLWithPath: tablePath))
+            try Data(MetricsTable.header(modalities).utf8)
+                .write(to: URL(fileURLWithPath: tablePath))
         } catch {
             throw TrainingError(path: path, reason: "cannot prepare the run folder: \(error)")
         }
@@ -98,7 +99,8 @@ public struct RunFolder {
         do {
             let line = try encoder.encode(metrics) + Data("\n".utf8)
             try appendData(line, to: metricsPath)
-            try appendData(Data(MetricsTable.row(metrics, modalities: modalities).utf8), to: tablePath)
+            try appendData(Data(MetricsTable.row(metrics, modalities: modalities).utf8),
+                           to: tablePath)
         } catch {
             throw TrainingError(path: metricsPath, reason: "cannot append metrics: \(error)")
         }
@@ -130,8 +132,8 @@ public struct RunFolder {
             var lines = Data()
             for metrics in history { lines += try encoder.encode(metrics) + Data("\n".utf8) }
             try lines.write(to: URL(fileURLWithPath: metricsPath), options: .atomic)
-            try Data(MetricsTable.text(history, modalities: modalities).utf8).write(to: URL(fileURLWithPath: tablePath),
-                                                            options: .atomic)
+            try Data(MetricsTable.text(history, modalities: modalities).utf8)
+                .write(to: URL(fileURLWithPath: tablePath), options: .atomic)
         } catch {
             throw TrainingError(path: metricsPath, reason: "cannot rewrite metrics: \(error)")
         }

@@ -7,8 +7,10 @@ extension TrainCommand {
     /// The modality names a cache may hold.
     static let modalityNames = ["audio", "visual", "text", "rgb", "depth", "flow"]
 
-    /// The modality selection, fusion and pretrained-weights options.
-    static func readModel(_ arguments: Arguments, into options: inout TrainOptions) throws {
+    /// The modality selection, frame, fusion and pretrained-weights options; `recorded` is the
+    /// cache's manifest, whose dataset sets defaults.
+    static func readModel(_ arguments: Arguments, recorded: Manifest?,
+                          into options: inout TrainOptions) throws {
         if let list = arguments.options["modalities"] {
             let names = list.split(separator: ",").map(String.init)
             guard !names.isEmpty, names.allSatisfy(modalityNames.contains),
@@ -23,8 +25,7 @@ extension TrainCommand {
         }
         options.frameSampling = try choice(
             arguments, "frame-sampling",
-            default: recordedDataset(arguments.positional.first ?? "") == "nvgesture"
-                ? "window" : "segments",
+            default: recorded?.dataset == "nvgesture" ? "window" : "segments",
             among: ["segments", "window"])
         if arguments.options["crop-size"] != nil {
             options.cropSize = try arguments.integer("crop-size", default: 224, in: 8...4096)
@@ -44,11 +45,6 @@ extension TrainCommand {
         if let file = arguments.options["image-weights"] {
             options.imageWeights = try existing(file, "image-weights", directory: false)
         }
-    }
-
-    /// The dataset a cache's manifest names, or nil.
-    static func recordedDataset(_ cacheFolder: String) -> String? {
-        (try? Manifest.load(cacheFolder: cacheFolder))?.dataset
     }
 
     /// The absolute path of an existing folder or file named by `--name`.

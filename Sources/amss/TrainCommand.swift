@@ -125,13 +125,13 @@ enum TrainCommand {
         guard arguments.positional.count == 1 else {
             throw UsageError("train needs <cache-folder>\n\n\(help)")
         }
-        var options = try makeOptions(arguments)
-        if arguments.options["temperature"] == nil && holdsText(arguments.positional[0]) {
+        let recorded = try? Manifest.load(cacheFolder: arguments.positional[0])
+        var options = try makeOptions(arguments, recorded: recorded)
+        if arguments.options["temperature"] == nil && holdsText(recorded) {
             options.temperature = 0.5
         }
         options.framesPerClip = try arguments.integer(
-            "frames-per-clip", default: recordedFramesPerClip(arguments.positional[0]),
-            in: 1...64)
+            "frames-per-clip", default: recordedFramesPerClip(recorded), in: 1...64)
         if let seeds = arguments.options["seeds"] {
             return try TrainSeeds.run(cacheFolder: arguments.positional[0], options: options,
                                       seeds: try TrainSeeds.parse(seeds), json: json)
@@ -182,8 +182,8 @@ enum TrainCommand {
 
     /// The `frames_per_clip` of the configuration a cache's manifest records, else 8 for
     /// NVGesture's gestures (a clip of 32 or 80 frames) and 1 for the others.
-    static func recordedFramesPerClip(_ cacheFolder: String) -> Int {
-        guard let manifest = try? Manifest.load(cacheFolder: cacheFolder) else { return 1 }
+    static func recordedFramesPerClip(_ manifest: Manifest?) -> Int {
+        guard let manifest else { return 1 }
         guard case .object(let config) = manifest.config,
               case .number(let frames)? = config["frames_per_clip"], frames >= 1 else {
             return manifest.dataset == "nvgesture" ? 8 : 1
@@ -193,14 +193,13 @@ enum TrainCommand {
 
     /// 32 clips for a Kinetics-Sounds cache (peak memory at width 1: 259 MiB per clip plus
     /// 335 MiB, measured by `amss bench train --shapes ks`), 64 for the others.
-    static func defaultBatchSize(_ cacheFolder: String) -> Int {
-        recordedDataset(cacheFolder) == "ks" ? 32 : 64
+    static func defaultBatchSize(_ manifest: Manifest?) -> Int {
+        manifest?.dataset == "ks" ? 32 : 64
     }
 
     /// Whether the cache's recorded configuration has a text section (image–text data).
-    static func holdsText(_ cacheFolder: String) -> Bool {
-        guard let manifest = try? Manifest.load(cacheFolder: cacheFolder),
-              case .object(let config) = manifest.config else { return false }
+    static func holdsText(_ manifest: Manifest?) -> Bool {
+        guard case .object(let config)? = manifest?.config else { return false }
         return config["text"] != nil
     }
 
@@ -215,7 +214,10 @@ enum TrainCommand {
         return String(format: format, value)
     }
 
-    static func makeOptions(_ arguments: Arguments) throws -> TrainOptions {
+    /// The options of the command line; `recorded` (the cache's manifest) sets the defaults
+    /// that depend on the dataset.
+    static func makeOptions(_ arguments: Arguments,
+                            recorded: Manifest?) throws -> TrainOptions {
         var options = TrainOptions(out: arguments.options["out"] ?? defaultRunFolder())
         options.method = try choice(arguments, "method", default: "amss",
                                     among: TrainingMethod.allCases.map(\.rawValue))
@@ -230,7 +232,7 @@ enum TrainCommand {
         }
         options.epochs = try arguments.integer("epochs", default: 80, in: 1...100_000)
         options.batchSize = try arguments.integer(
-            "batch-size", default: defaultBatchSize(arguments.positional.first ?? ""),
+            "batch-size", default: defaultBatchSize(recorded),
             in: 1...65_536)
         options.width = try arguments.number("width", default: 1)
         guard options.width <= 8 else {
@@ -287,7 +289,7 @@ enum TrainCommand {
         options.ogmVariant = try choice(arguments, "ogm-variant", default: "paper",
                                         among: ["paper", "code"])
         try readOptimisation(arguments, into: &options)
-        try readModel(arguments, into: &options)
+        try readModel(arguments, recorded: recorded, into: &options)
         if let compat = arguments.options["compat"] {
             guard compat == "reference" else {
                 throw UsageError("--compat takes only 'reference', got '\(compat)'")

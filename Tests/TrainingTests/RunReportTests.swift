@@ -120,7 +120,8 @@ final class RunReportTests: XCTestCase {
 
         // The comparison: a header, one row per run, mean ± std of the best epochs.
         XCTAssertEqual(reader.tableRows.count, 4)
-        XCTAssertEqual(reader.tableRows[0], RunReport.comparisonColumns + ["audio acc", "visual acc"])
+        XCTAssertEqual(reader.tableRows[0],
+                       RunReport.comparisonColumns + ["audio acc", "visual acc"])
         let bestAccuracies = runs.compactMap(\.best?.testAcc)
         XCTAssertEqual(reader.tableRows[1][6], String(format: "%.2f", bestAccuracies[0]))
         XCTAssertEqual(reader.tableRows[3][6], SeedStatistics.text(bestAccuracies))

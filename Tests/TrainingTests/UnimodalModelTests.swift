@@ -47,7 +47,8 @@ final class UnimodalModelTests: XCTestCase {
                                                             labels: labels).grad)
 
             let stem = try XCTUnwrap(model.encoder.parameters.first)
-            for (parameter, index) in [(model.fusion.bias, 0), (model.fusion.weight, 5), (stem, 0)] {
+            let probes = [(model.fusion.bias, 0), (model.fusion.weight, 5), (stem, 0)]
+            for (parameter, index) in probes {
                 let analytic = Double(parameter.grad[index])
                 let original = parameter.value[index]
                 parameter.value[index] = original + 1e-3
