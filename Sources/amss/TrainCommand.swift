@@ -133,7 +133,8 @@ enum TrainCommand {
         if arguments.options["temperature"] == nil && holdsText(recorded) {
             options.temperature = 0.5
         }
-        if arguments.options["bias"] == nil && options.compat && holdsText(recorded) {
+        if arguments.options["bias"] == nil && options.compat && holdsText(recorded)
+            && trainsImageAndText(arguments.positional[0], options) {
             options.bias = TrainPlan.imageTextWeightBias
         }
         options.framesPerClip = try arguments.integer(
@@ -207,6 +208,16 @@ enum TrainCommand {
     static func holdsText(_ manifest: Manifest?) -> Bool {
         guard case .object(let config)? = manifest?.config else { return false }
         return config["text"] != nil
+    }
+
+    /// Whether the modalities trained from the cache are one picture and one text modality,
+    /// on which `--compat reference` reproduces the reference's image–text code.
+    static func trainsImageAndText(_ cacheFolder: String, _ options: TrainOptions) -> Bool {
+        guard let data = try? TrainingData(cacheFolder: cacheFolder,
+                                           only: options.modalities) else {
+            return false
+        }
+        return TrainPlan.imageTextReference(modalities: data.modalities, weightBias: 0) != nil
     }
 
     /// `text` padded with spaces to `width` (left-aligned).
