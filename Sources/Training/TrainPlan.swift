@@ -25,6 +25,11 @@ public struct TrainPlan: Sendable {
     /// Reproduce every reference behaviour of `referenceBehaviours`.
     public let compat: Bool
 
+    // LIMITATION: compat reproduces the reference's fusion-layer masking for concat fusion only
+    // — its code masks just a layer named fc_out, so it leaves a sum fusion unmasked and splits
+    // FiLM's or gated fusion's output layer as if it were concat's; here sum, FiLM and gated
+    // fusions are masked by modality block under compat as well.
+
     /// What `--compat reference` changes, as recorded in `config.json` (its audio–visual code,
     /// for every model that is not image + text).
     public static let referenceBehaviours = [
