@@ -133,13 +133,13 @@ enum TrainCommand {
         if arguments.options["temperature"] == nil && holdsText(recorded) {
             options.temperature = 0.5
         }
-        if arguments.options["bias"] == nil && options.compat && holdsText(recorded)
-            && trainsImageAndText(arguments.positional[0], options) {
-            options.bias = TrainPlan.imageTextWeightBias
-        }
+        try readWeightBias(arguments, recorded: recorded, into: &options)
         options.framesPerClip = try arguments.integer(
             "frames-per-clip", default: recordedFramesPerClip(recorded), in: 1...64)
         if let seeds = arguments.options["seeds"] {
+            guard arguments.options["seed"] == nil else {
+                throw UsageError("--seed and --seeds exclude each other (--seeds sets each seed)")
+            }
             return try TrainSeeds.run(cacheFolder: arguments.positional[0], options: options,
                                       seeds: try TrainSeeds.parse(seeds), json: json)
         }
