@@ -57,7 +57,7 @@ enum TrainCommand {
                           as the reference's image–text variant)
           --bias X        added to every keep ratio before clamping (default 0); under
                           --compat reference on image + text data, the reference's AMSS+
-                          weight bias b in 1/(q + 1/N + b) instead (default 0.2)
+                          weight bias b ≥ 0 in 1/(q + 1/N + b) instead (default 0.2)
           --mask L        what is masked: backbone, fusion or backbone,fusion (default)
           --unbiased D    exact inclusion probabilities with 1/π weights: exact (= systematic,
                           exactly k units), systematic or poisson (k units on average)
