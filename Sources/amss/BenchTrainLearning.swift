@@ -28,15 +28,6 @@ enum BenchTrainLearning {
     /// multimodal methods.
     static let defaultMethods = "unimodal-audio,unimodal-visual,joint,ogm-ge,amss,amss+,amss+exact"
 
-    /// One method's outcome over the seeds.
-    private struct Outcome {
-        var name: String
-        var test: [Double] = []
-        var audio: [Double] = []
-        var visual: [Double] = []
-        var epochs: [Int] = []
-    }
-
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(
             words, valued: ["folder", "cache", "runs", "seeds", "methods", "epochs", "width",
@@ -73,9 +64,8 @@ enum BenchTrainLearning {
         Output.line("settings: epochs \(epochs), width \(width), batch \(batchSize), "
                     + "seeds \(seeds.map(String.init).joined(separator: ","))")
 
-        var outcomes: [Outcome] = []
+        var report = BenchTrainLearningReport()
         for method in methods {
-            var outcome = Outcome(name: method)
             for seed in seeds {
                 let out = "\(runs)/\(method)-seed\(seed)"
                 guard var options = options(for: method, out: out) else { continue }
@@ -92,33 +82,18 @@ enum BenchTrainLearning {
                 guard let best = history.first(where: { $0.epoch == summary.bestEpoch }) else {
                     continue
                 }
-                outcome.test.append(best.testAcc)
-                if let audio = best.testAccAudio { outcome.audio.append(audio) }
-                if let visual = best.testAccVisual { outcome.visual.append(visual) }
-                outcome.epochs.append(best.epoch)
+                report.runs.append(.init(method: method, seed: seed, bestEpoch: best.epoch,
+                                         history: history))
                 Output.line(String(format: "%-16@ seed %llu: test %6.2f  audio %@  visual %@  "
                                    + "(epoch %d, %.0f s)", method as NSString, seed,
                                    best.testAcc, cell(best.testAccAudio),
                                    cell(best.testAccVisual), best.epoch,
                                    history.reduce(0) { $0 + $1.seconds }))
             }
-            outcomes.append(outcome)
         }
 
         Output.line("")
-        Output.line("| method | test acc | audio acc | visual acc |")
-        Output.line("|---|---|---|---|")
-        for outcome in outcomes {
-            Output.line("| \(outcome.name) | \(summary(outcome.test)) | "
-                        + "\(summary(outcome.audio)) | \(summary(outcome.visual)) |")
-        }
-        if let joint = outcomes.first(where: { $0.name == "joint" }),
-           let amss = outcomes.first(where: { $0.name == "amss" }),
-           !joint.visual.isEmpty, !amss.visual.isEmpty {
-            let raised = mean(amss.visual) > mean(joint.visual)
-            Output.line(String(format: "AMSS visual accuracy %.2f vs joint %.2f: %@", mean(
-                amss.visual), mean(joint.visual), raised ? "raised" : "not raised"))
-        }
+        for line in report.lines { Output.line(line) }
         return 0
     }
 
@@ -138,21 +113,6 @@ enum BenchTrainLearning {
             return nil
         }
         return options
-    }
-
-    private static func mean(_ values: [Double]) -> Double {
-        values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
-    }
-
-    /// `mean ± sample standard deviation`, or `-` without values.
-    private static func summary(_ values: [Double]) -> String {
-        guard !values.isEmpty else { return "-" }
-        let average = mean(values)
-        let spread = values.count > 1
-            ? (values.reduce(0) { $0 + ($1 - average) * ($1 - average) }
-               / Double(values.count - 1)).squareRoot()
-            : 0
-        return String(format: "%.2f ± %.2f", average, spread)
     }
 
     private static func cell(_ value: Double?) -> String {
