@@ -10,7 +10,7 @@ enum BenchTrainLearning {
                                    [--methods LIST] [--epochs N] [--width W] [--batch-size B]
                                    [--threads N]
 
-        Writes the `amss demo` sample (DemoDataset with its fixed settings: 16/8/16 clips per
+        Writes the `amss demo` sample (DemoDataset with its fixed settings: 24/8/16 clips per
         emotion in train/valid/test; audio more informative than vision), prepares it, trains
         every method once per seed and prints, per method, the mean ± sample standard deviation
         over the seeds of the test accuracy and of the audio and visual uni-modal accuracies,
@@ -18,9 +18,10 @@ enum BenchTrainLearning {
         hours on a small machine).
           --methods LIST  default unimodal-audio,unimodal-visual,joint,ogm-ge,amss,amss+,
                           amss+exact (amss+ with --unbiased exact); also ogm
-          --epochs N      default 16 (learning rate ×0.1 after 3/4 of them)
+          --epochs N      default 24 (learning rate ×0.1 after 3/4 of them)
           --width W       encoder width multiplier (default 0.125)
           --batch-size B  default 16
+          --threads N     BLAS threads (default 1)
           --runs DIR      run folders go to DIR/<method>-seed<S> (default runs/learning)
         """
 
@@ -45,10 +46,10 @@ enum BenchTrainLearning {
         }
         let methods = (arguments.options["methods"] ?? defaultMethods)
             .split(separator: ",").map(String.init)
-        let epochs = try arguments.integer("epochs", default: 16, in: 1...10_000)
+        let epochs = try arguments.integer("epochs", default: 24, in: 1...10_000)
         let width = try arguments.number("width", default: 0.125)
         let batchSize = try arguments.integer("batch-size", default: 16, in: 1...4096)
-        let threads = try arguments.integer("threads", default: 2, in: 1...256)
+        let threads = try arguments.integer("threads", default: 1, in: 1...256)
         for method in methods where options(for: method, out: "") == nil {
             throw UsageError("unknown method '\(method)' in --methods\n\n\(help)")
         }
@@ -62,6 +63,7 @@ enum BenchTrainLearning {
         let prepared = try PrepRunner.run(prep)
         Output.line("demo sample: \(clips) clips → \(prepared.cacheFolder)")
         Output.line("settings: epochs \(epochs), width \(width), batch \(batchSize), "
+                    + "threads \(threads), "
                     + "seeds \(seeds.map(String.init).joined(separator: ","))")
 
         var report = BenchTrainLearningReport()
