@@ -13,7 +13,11 @@ import Tensor
 /// With `compat` the reference's audio–visual behaviour is reproduced: fusion rows keep
 /// `int(N·ρ)` columns (drawn by top-k when the sampler is `bernoulli`), their AMSS+ weight uses
 /// the column index where `q` was meant, and their masks are computed but not applied; AMSS+
-/// re-weights other units only under the adaptive sampler.
+/// re-weights other units only under the adaptive sampler. With `compat` and `imageText` the
+/// reference's image–text code is reproduced instead (see `ImageTextReference`): fusion rows
+/// keep `⌈N·ρ⌉` columns and are applied, AMSS+ weighs kept unit j by `1 / (q_j + 1/N + b)`
+/// under every sampler (a fusion element's `q_j` taken over the whole column block, `N` the
+/// class rows), and an attention head scores the sum of its elements' importance.
 ///
 /// With an `unbiased` design (ours, beyond the reference) the units are drawn by that design
 /// instead of the sampler, and AMSS+ weights kept unit j by `1 / π_j`, its exact inclusion
@@ -27,6 +31,9 @@ public final class MaskedSubnetworkOptimizer<Generator: RandomNumberGenerator> {
     public let sampler: UnitSampler
     /// Reproduce the reference implementation's fusion-layer behaviour.
     public let compat: Bool
+    /// Under `compat`, reproduce the reference's image–text code rather than its audio–visual
+    /// code; nil for the audio–visual one.
+    public let imageText: ImageTextReference?
     /// A design with exact inclusion probabilities replacing the sampler, or nil.
     public let unbiased: UnbiasedDesign?
     /// The source of randomness for the samplers.
@@ -35,11 +42,13 @@ public final class MaskedSubnetworkOptimizer<Generator: RandomNumberGenerator> {
     /// Makes an optimizer stage.
     public init(method: RebalanceMethod, importance: UnitImportance = .gn,
                 sampler: UnitSampler = .adaptive, compat: Bool = false,
-                unbiased: UnbiasedDesign? = nil, generator: Generator) {
+                imageText: ImageTextReference? = nil, unbiased: UnbiasedDesign? = nil,
+                generator: Generator) {
         self.method = method
         self.importance = importance
         self.sampler = sampler
         self.compat = compat
+        self.imageText = compat ? imageText : nil
         self.unbiased = unbiased
         self.generator = generator
     }
@@ -87,7 +96,8 @@ public final class MaskedSubnetworkOptimizer<Generator: RandomNumberGenerator> {
                                          + "values do not split into \(unitCount) equal units")
                 }
                 masks.append(maskUnits(group, geometry, keepRatio: keepRatio, row: nil,
-                                       fusion: false))
+                                       fusion: false,
+                                       summingElements: group.parameter.shape.count == 2))
             case .trailingAxis(let unitCount):
                 let columns = group.parameter.shape.last ?? 0
                 guard let geometry = UnitGeometry.trailing(valueCount: checkedCount(group),
@@ -98,7 +108,7 @@ public final class MaskedSubnetworkOptimizer<Generator: RandomNumberGenerator> {
                                          + "\(unitCount) equal column slices")
                 }
                 masks.append(maskUnits(group, geometry, keepRatio: keepRatio, row: nil,
-                                       fusion: false))
+                                       fusion: false, summingElements: true))
             case .columnBlock(let rows, let columns, let columnStart, let columnCount):
                 guard rows > 0, columns > 0, rows * columns == checkedCount(group),
                       columnStart >= 0, columnCount > 0, columnStart + columnCount <= columns
@@ -108,12 +118,17 @@ public final class MaskedSubnetworkOptimizer<Generator: RandomNumberGenerator> {
                                          + "[\(rows), \(columns)] does not fit "
                                          + "\(group.parameter.count) gradient values")
                 }
+                let geometries = (0..<rows).map {
+                    UnitGeometry.rowElements(row: $0, columns: columns, start: columnStart,
+                                             count: columnCount)
+                }
+                let rowScores = geometries.map { scores(of: group, $0, summingElements: false) }
+                // The image–text reference's AMSS+ shares are taken over the whole block.
+                let blockTotal = rowScores.reduce(0.0) { $0 + Self.informativeTotal($1) }
                 for row in 0..<rows {
-                    let geometry = UnitGeometry.rowElements(row: row, columns: columns,
-                                                            start: columnStart,
-                                                            count: columnCount)
-                    masks.append(maskUnits(group, geometry, keepRatio: keepRatio, row: row,
-                                           fusion: true))
+                    masks.append(maskUnits(group, geometries[row], keepRatio: keepRatio,
+                                           row: row, fusion: true, scores: rowScores[row],
+                                           share: (blockTotal, rows)))
                 }
             }
         }
@@ -128,31 +143,50 @@ public final class MaskedSubnetworkOptimizer<Generator: RandomNumberGenerator> {
         group.parameter.grad.count == group.parameter.value.count ? group.parameter.count : -1
     }
 
-    /// Scores the units of one draw, keeps `k` of them and writes the mask into the gradient.
-    ///
-    /// `fusion` marks a fusion-layer row: `int(N·ρ)` units, index weights and no application
-    /// under compat. Elsewhere compat re-weights (AMSS+) only under the adaptive sampler.
-    private func maskUnits(_ group: MaskableGroup, _ geometry: UnitGeometry, keepRatio: Double,
-                           row: Int?, fusion: Bool) -> UnitMask {
+    /// The importance of every unit of one draw; with `summingElements` under the image–text
+    /// reference, the sum of the unit's per-element importance (its attention heads).
+    private func scores(of group: MaskableGroup, _ geometry: UnitGeometry,
+                        summingElements: Bool) -> [Double] {
         let parameter = group.parameter
-        let unitCount = geometry.unitCount
-        let scores = parameter.grad.withUnsafeBufferPointer { gradient in
+        let elementwise = summingElements && imageText != nil
+        return parameter.grad.withUnsafeBufferPointer { gradient in
             parameter.value.withUnsafeBufferPointer { weight in
-                geometry.scores(importance, gradient: gradient, weight: weight)
+                geometry.scores(importance, gradient: gradient, weight: weight,
+                                summingElements: elementwise)
             }
         }
+    }
+
+    /// Scores the units of one draw, keeps `k` of them and writes the mask into the gradient.
+    ///
+    /// `fusion` marks a fusion-layer row: under the audio–visual compat, `int(N·ρ)` units,
+    /// index weights and no application. Elsewhere that compat re-weights (AMSS+) only under
+    /// the adaptive sampler. `share` gives the image–text reference's AMSS+ `Σ s` and `N` when
+    /// they are not the draw's own (a fusion row's: the block's total and its class rows).
+    private func maskUnits(_ group: MaskableGroup, _ geometry: UnitGeometry, keepRatio: Double,
+                           row: Int?, fusion: Bool, summingElements: Bool = false,
+                           scores given: [Double]? = nil,
+                           share: (total: Double, count: Int)? = nil) -> UnitMask {
+        let parameter = group.parameter
+        let unitCount = geometry.unitCount
+        let scores = given ?? scores(of: group, geometry, summingElements: summingElements)
+        let audioVisualFusion = compat && fusion && imageText == nil
         let count = Self.keepCount(unitCount: unitCount, keepRatio: keepRatio,
-                                   truncating: compat && fusion)
+                                   truncating: audioVisualFusion)
 
         let kept: [Int]
         let weights: [Float]
         if let design = unbiased {
             (kept, weights) = draw(design, scores: scores, count: count)
         } else {
-            let drawer = compat && fusion && sampler == .bernoulli ? UnitSampler.topk : sampler
+            let drawer = audioVisualFusion && sampler == .bernoulli ? UnitSampler.topk : sampler
             kept = drawer.select(scores: scores, count: count, using: &generator)
             if method != .amssPlus {
                 weights = [Float](repeating: 1, count: kept.count)
+            } else if let reference = imageText {
+                let (total, units) = share ?? (Self.informativeTotal(scores), unitCount)
+                weights = Self.biasedWeights(kept: kept, scores: scores, total: total,
+                                             unitCount: units, bias: reference.weightBias)
             } else if compat && fusion {
                 // The reference's fusion rows use the kept column index where q was meant,
                 // with 1/N taken over the class rows.
@@ -165,7 +199,7 @@ public final class MaskedSubnetworkOptimizer<Generator: RandomNumberGenerator> {
             }
         }
 
-        let applies = !(compat && fusion)
+        let applies = !audioVisualFusion
         if applies {
             var factors = [Float](repeating: 0, count: unitCount)
             for (unit, weight) in zip(kept, weights) { factors[unit] = weight }
@@ -193,13 +227,26 @@ public final class MaskedSubnetworkOptimizer<Generator: RandomNumberGenerator> {
     ///
     /// Units whose score is not finite and positive have `q_j = 0` (weight `N`).
     static func unbiasingWeights(kept: [Int], scores: [Double]) -> [Float] {
-        let informative = UnitSelection.informative(scores)
-        let total = informative.reduce(0.0) { $0 + scores[$1] }
-        let uniform = 1 / Double(scores.count)
+        biasedWeights(kept: kept, scores: scores, total: informativeTotal(scores),
+                      unitCount: scores.count, bias: 0)
+    }
+
+    /// The image–text reference's AMSS+ weights `1 / (q_j + 1/N + b)`, `q_j = s_j / total`.
+    ///
+    /// Units whose score is not finite and positive (or a total that is not) have `q_j = 0`.
+    static func biasedWeights(kept: [Int], scores: [Double], total: Double, unitCount: Int,
+                              bias: Double) -> [Float] {
+        let uniform = 1 / Double(max(1, unitCount))
         return kept.map { unit in
             let score = scores[unit]
-            let share = score.isFinite && score > 0 && total > 0 ? score / total : 0
-            return Float(1 / (share + uniform))
+            let share = score.isFinite && score > 0 && total > 0 && total.isFinite
+                ? score / total : 0
+            return Float(1 / (share + uniform + bias))
         }
+    }
+
+    /// `Σ s` over the informative (finite, positive) scores.
+    static func informativeTotal(_ scores: [Double]) -> Double {
+        UnitSelection.informative(scores).reduce(0.0) { $0 + scores[$1] }
     }
 }

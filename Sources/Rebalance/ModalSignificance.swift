@@ -71,6 +71,20 @@ public enum ModalSignificance {
         return probabilities.reduce(0.0) { $0 - ($1 > 0 ? $1 * log($1) : 0) }
     }
 
+    /// `H_Y` as the reference's image–text code computes it, in bits:
+    /// `−Σ p_k log2(p_k + 1e-8)` over the histogram of the labels present (bins without a label
+    /// add nothing). A negative label gives NaN.
+    public static func labelEntropyBits(labels: [Int]) -> Double {
+        guard let largest = labels.max(), labels.allSatisfy({ $0 >= 0 }) else { return .nan }
+
+        var histogram = [Double](repeating: 0, count: largest + 1)
+        for label in labels { histogram[label] += 1 }
+        return histogram.reduce(0.0) { total, count in
+            let probability = count / Double(labels.count)
+            return total - probability * log2(probability + 1e-8)
+        }
+    }
+
     /// `log Σ exp(x_i)`, shifted by the maximum for stability.
     static func logSumExp(_ values: [Double]) -> Double {
         if values.contains(where: { $0.isNaN }) { return .nan }

@@ -49,8 +49,15 @@ struct UnitGeometry {
     }
 
     /// The importance score of every unit, reading gradient and weight in place.
+    ///
+    /// With `summingElements` a unit's score is the sum of its elements' own scores
+    /// (`Σ G²/W²`, `Σ |G|`) rather than the score of its sums (`Σ G² / Σ W²`, `√Σ G²`); the two
+    /// agree for `gn`.
     func scores(_ importance: UnitImportance, gradient: UnsafeBufferPointer<Float>,
-                weight: UnsafeBufferPointer<Float>) -> [Double] {
+                weight: UnsafeBufferPointer<Float>, summingElements: Bool = false) -> [Double] {
+        if summingElements && importance != .gn {
+            return elementSums(importance, gradient: gradient, weight: weight)
+        }
         let readsWeight = importance == .gnWn
         var scores = [Double](repeating: 0, count: unitCount)
         for unit in 0..<unitCount {
@@ -69,6 +76,25 @@ struct UnitGeometry {
             }
             scores[unit] = importance.score(gradientSquareSum: gradientSquares,
                                             weightSquareSum: weightSquares)
+        }
+        return scores
+    }
+
+    /// Per unit, the sum of the importance of each of its elements on its own.
+    private func elementSums(_ importance: UnitImportance, gradient: UnsafeBufferPointer<Float>,
+                             weight: UnsafeBufferPointer<Float>) -> [Double] {
+        var scores = [Double](repeating: 0, count: unitCount)
+        for unit in 0..<unitCount {
+            var total = 0.0
+            for repetition in 0..<repeatCount {
+                let first = base + unit * unitStride + repetition * repeatStride
+                for index in first..<(first + unitWidth) {
+                    let g = Double(gradient[index])
+                    let w = Double(weight[index])
+                    total += importance.score(gradientSquareSum: g * g, weightSquareSum: w * w)
+                }
+            }
+            scores[unit] = total
         }
         return scores
     }

@@ -68,6 +68,9 @@ public struct RunFolder {
         public var selectionNote: String
         /// The reference behaviours `--compat reference` turned on (empty without it).
         public var referenceBehaviours: [String]
+        /// The keep-ratio rule: `paper`, `reference` or `reference-image-text` (nil in the
+        /// configurations of older runs).
+        public var keepRatioVariant: String?
         /// The tool, git revision and library versions (nil when not recorded).
         public var environment: RunEnvironment?
 
@@ -79,6 +82,7 @@ public struct RunFolder {
             case selectionSplit = "selection_split"
             case selectionNote = "selection_note"
             case referenceBehaviours = "reference_behaviours"
+            case keepRatioVariant = "keep_ratio_variant"
         }
     }
 

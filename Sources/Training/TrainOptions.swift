@@ -30,10 +30,12 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     public var stepGamma = 0.1
     /// The keep-ratio temperature `T`.
     public var temperature = 0.2
-    /// Added to every keep ratio before clamping.
+    /// Added to every keep ratio before clamping; under `compat` on image + text data, the
+    /// reference's AMSS+ weight bias `b` in `1 / (q + 1/N + b)` instead (`amss train` then
+    /// defaults it to 0.2).
     public var bias = 0.0
     /// Reproduce the reference implementation (`--compat reference`): every behaviour listed
-    /// by `Trainer.referenceBehaviours`.
+    /// by `TrainPlan.referenceBehaviours(modalities:)`.
     public var compat = false
     /// Which maskable groups AMSS / AMSS+ mask: `backbone` (encoder convolutions), `fusion`.
     public var mask = ["backbone", "fusion"]

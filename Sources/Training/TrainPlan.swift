@@ -25,10 +25,17 @@ public struct TrainPlan: Sendable {
     /// Reproduce every reference behaviour of `referenceBehaviours`.
     public let compat: Bool
 
-    /// What `--compat reference` changes, as recorded in `config.json`.
+    // LIMITATION: compat reproduces the reference's fusion-layer masking for concat fusion only
+    // — its code masks just a layer named fc_out, so it leaves a sum fusion unmasked and splits
+    // FiLM's or gated fusion's output layer as if it were concat's; here sum, FiLM and gated
+    // fusions are masked by modality block under compat as well.
+
+    /// What `--compat reference` changes, as recorded in `config.json` (its audio–visual code,
+    /// for every model that is not image + text).
     public static let referenceBehaviours = [
         "label entropy H_Y as CrossEntropy(p, p) = logsumexp(p) - sum(p^2)",
         "keep-ratio softmax with naive float32 exp (overflow gives the neutral ratio 0.5)",
+        "keep ratios clamped to the float32 values of 0.1 and 0.9",
         "fusion rows keep int(N*rho) columns instead of ceil(N*rho - 1e-9)",
         "fusion-layer masks computed but not applied",
         "AMSS+ fusion weights 1/(column index + 1/K) instead of 1/(q + 1/N)",
@@ -36,6 +43,58 @@ public struct TrainPlan: Sendable {
         "fusion rows drawn by top-k when the sampler is bernoulli",
         "best epoch chosen on the test split even when a valid split exists",
     ]
+
+    /// What `--compat reference` changes on an image + text model (the reference's image–text
+    /// code, `ImageTextReference`), as recorded in `config.json`.
+    public static let imageTextReferenceBehaviours = [
+        "label entropy H_Y in bits, -sum(p * log2(p + 1e-8))",
+        "keep ratios from t_m = (s_m + H_Y) / T: no offset c, no division by H_m",
+        "rho_m = clamp(softmax(t)_m): each modality keeps its own share, the dominant one more "
+            + "(the reference's swapped uni-modal logits); no keep-ratio bias",
+        "every ratio 0.5 when s_image + H_Y + 0.5 < 0 or s_text + H_Y + 0.5 <= 0",
+        "keep-ratio softmax with naive float32 exp (overflow gives the neutral ratio 0.5)",
+        "keep ratios clamped to the float32 values of 0.1 and 0.9",
+        "AMSS+ weights 1/(q + 1/N + b) with b = --bias (default 0.2) under every sampler",
+        "AMSS+ fusion weights take q over the modality's whole column block and N = class rows",
+        "attention-head scores sum the importance of each element (gn_wn, sqrt_gn)",
+        "best epoch chosen on the test split even when a valid split exists",
+    ]
+
+    /// The default of `--bias` under compat on image + text data: the AMSS+ weight bias of the
+    /// reference's published image–text runs.
+    public static let imageTextWeightBias = ImageTextReference.publishedWeightBias
+
+    /// The image and text modalities of `modalities` when they are exactly one picture
+    /// modality (`frames`) and one `tokens` modality, with AMSS+ weight bias `weightBias`.
+    public static func imageTextReference(modalities: [ModalitySpec],
+                                          weightBias: Double) -> ImageTextReference? {
+        guard modalities.count == 2,
+              let image = modalities.firstIndex(where: { $0.kind == .frames }),
+              let text = modalities.firstIndex(where: { $0.kind == .tokens }) else { return nil }
+        return ImageTextReference(image: image, text: text, weightBias: weightBias)
+    }
+
+    /// Under compat on an image + text model, the reference's image–text code to reproduce
+    /// (its AMSS+ weight bias is `options.bias`); nil otherwise.
+    public func imageText(modalities: [ModalitySpec],
+                          options: TrainOptions) -> ImageTextReference? {
+        compat ? Self.imageTextReference(modalities: modalities, weightBias: options.bias) : nil
+    }
+
+    /// The keep-ratio rule in effect, as recorded in `config.json`: `paper` (METHOD.md §2),
+    /// `reference` (its audio–visual numerics) or `reference-image-text`.
+    public func keepRatioVariant(modalities: [ModalitySpec]) -> String {
+        guard compat else { return "paper" }
+        return Self.imageTextReference(modalities: modalities, weightBias: 0) == nil
+            ? "reference" : "reference-image-text"
+    }
+
+    /// The reference behaviours this plan turns on over `modalities` (empty without compat).
+    public func referenceBehaviours(modalities: [ModalitySpec]) -> [String] {
+        guard compat else { return [] }
+        return Self.imageTextReference(modalities: modalities, weightBias: 0) == nil
+            ? Self.referenceBehaviours : Self.imageTextReferenceBehaviours
+    }
 
     /// Checks and converts the options.
     ///

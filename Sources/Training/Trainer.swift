@@ -106,7 +106,7 @@ public final class Trainer {
         defer { withExtendedLifetime(lock) {} }
         BLAS.setThreads(options.threads)
         let step = TrainingStep(model: model, plan: plan, options: options,
-                                classCount: data.classes.count)
+                                classCount: data.classes.count, modalities: data.modalities)
         var best = Best(epoch: 0, selection: 0, test: 0)
         var history: [EpochMetrics] = []
         if resume {
@@ -308,8 +308,10 @@ public final class Trainer {
                                        configKey: data.configKey, classes: data.classes,
                                        splitSizes: sizes, selectionSplit: selectionSplit,
                                        selectionNote: selectionNote,
-                                       referenceBehaviours: plan.compat
-                                           ? TrainPlan.referenceBehaviours : [],
+                                       referenceBehaviours: plan.referenceBehaviours(
+                                           modalities: data.modalities),
+                                       keepRatioVariant: plan.keepRatioVariant(
+                                           modalities: data.modalities),
                                        environment: environment)
     }
 }

@@ -57,6 +57,10 @@ public final class TrainingStep {
     /// The plan (method and gradient treatment).
     public let plan: TrainPlan
 
+    /// Under compat on an image + text model, the reference's image–text code being
+    /// reproduced (keep ratios and masking); nil otherwise.
+    public let imageText: ImageTextReference?
+
     private let classCount: Int
     private let estimator: KeepRatioEstimator
     /// The unit sampler's owner (its generator state is saved in checkpoints).
@@ -74,19 +78,24 @@ public final class TrainingStep {
     static let noiseSeedSalt: UInt64 = 0x6E_6F69_7365
 
     /// Prepares steps of `plan` on `model`, with the SGD settings and seed of `options`.
+    ///
+    /// `modalities` are the model's, in order; their kinds tell an image + text model, on
+    /// which compat reproduces the reference's image–text code (`TrainPlan.imageText`).
     public init(model: MultimodalModel, plan: TrainPlan, options: TrainOptions,
-                classCount: Int) {
+                classCount: Int, modalities: [ModalitySpec] = []) {
         self.model = model
         self.plan = plan
         self.classCount = classCount
         optimizer = TrainPlan.makeOptimizer(options, parameters: model.parameters)
         clipNorm = options.clipNorm
+        let imageText = plan.imageText(modalities: modalities, options: options)
+        self.imageText = imageText
         estimator = KeepRatioEstimator(temperature: options.temperature, bias: options.bias,
-                                       compat: plan.compat)
+                                       compat: plan.compat, imageText: imageText)
         masker = plan.maskingMethod.map {
             MaskedSubnetworkOptimizer(method: $0, importance: plan.importance,
                                       sampler: plan.sampler, compat: plan.compat,
-                                      unbiased: plan.unbiased,
+                                      imageText: imageText, unbiased: plan.unbiased,
                                       generator: SeededGenerator(seed: options.seed
                                                                  ^ Self.maskerSeedSalt))
         }

@@ -55,7 +55,9 @@ enum TrainCommand {
           --importance I  gn (default), gn_wn or sqrt_gn
           --temperature T keep-ratio temperature (default 0.2; 0.5 for a cache with text,
                           as the reference's image–text variant)
-          --bias X        added to every keep ratio before clamping (default 0)
+          --bias X        added to every keep ratio before clamping (default 0); under
+                          --compat reference on image + text data, the reference's AMSS+
+                          weight bias b in 1/(q + 1/N + b) instead (default 0.2)
           --mask L        what is masked: backbone, fusion or backbone,fusion (default)
           --unbiased D    exact inclusion probabilities with 1/π weights: exact (= systematic,
                           exactly k units), systematic or poisson (k units on average)
@@ -66,7 +68,8 @@ enum TrainCommand {
           --ogm-variant V paper (default) or code (the first published code: noise drawn after
                           scaling, with the scaled gradient's deviation)
           --compat reference   every behaviour of the reference code at once (listed in
-                          config.json under reference_behaviours)
+                          config.json under reference_behaviours; on image + text data its
+                          image–text code, keep_ratio_variant reference-image-text)
         Model (encoders are chosen by modality kind: spectrogram and pictures → ResNet-18,
         tokens → a text encoder):
           --modalities L  train on these modalities of the cache only (default: all of them;
@@ -129,6 +132,10 @@ enum TrainCommand {
         var options = try makeOptions(arguments, recorded: recorded)
         if arguments.options["temperature"] == nil && holdsText(recorded) {
             options.temperature = 0.5
+        }
+        if arguments.options["bias"] == nil && options.compat && holdsText(recorded)
+            && trainsImageAndText(arguments.positional[0], options) {
+            options.bias = TrainPlan.imageTextWeightBias
         }
         options.framesPerClip = try arguments.integer(
             "frames-per-clip", default: recordedFramesPerClip(recorded), in: 1...64)
@@ -201,6 +208,16 @@ enum TrainCommand {
     static func holdsText(_ manifest: Manifest?) -> Bool {
         guard case .object(let config)? = manifest?.config else { return false }
         return config["text"] != nil
+    }
+
+    /// Whether the modalities trained from the cache are one picture and one text modality,
+    /// on which `--compat reference` reproduces the reference's image–text code.
+    static func trainsImageAndText(_ cacheFolder: String, _ options: TrainOptions) -> Bool {
+        guard let data = try? TrainingData(cacheFolder: cacheFolder,
+                                           only: options.modalities) else {
+            return false
+        }
+        return TrainPlan.imageTextReference(modalities: data.modalities, weightBias: 0) != nil
     }
 
     /// `text` padded with spaces to `width` (left-aligned).

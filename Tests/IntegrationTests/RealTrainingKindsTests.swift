@@ -134,6 +134,22 @@ final class RealTrainingKindsTests: XCTestCase {
                                            "--batch-size", "8", "--method", "amss+"])
         checkKeys(run.epochs.first, ["text", "visual"])
         XCTAssertEqual((run.epochs.first?["test_confusion"] as? [[Int]])?.count, 3)
+        let paper = try RunFolder(path: scratch + "/run", resuming: true).readConfiguration()
+        XCTAssertEqual(paper.keepRatioVariant, "paper")
+        XCTAssertEqual(paper.options.bias, 0)
+
+        // --compat reference on image + text: the reference's image–text code, whose --bias
+        // (the AMSS+ weight bias) defaults to its published 0.2.
+        let compat = try train(cache, "compat", ["--epochs", "1", "--width", "0.125",
+                                                 "--batch-size", "8", "--method", "amss+",
+                                                 "--compat", "reference"])
+        checkKeys(compat.epochs.first, ["text", "visual"])
+        let reference = try RunFolder(path: scratch + "/compat", resuming: true)
+            .readConfiguration()
+        XCTAssertEqual(reference.keepRatioVariant, "reference-image-text")
+        XCTAssertEqual(reference.referenceBehaviours, TrainPlan.imageTextReferenceBehaviours)
+        XCTAssertEqual(reference.options.bias, 0.2)
+        XCTAssertEqual(reference.options.temperature, 0.5)
     }
 
     func testNVGestureTrainsOnEveryModalityEverySplitHolds() throws {
