@@ -90,11 +90,25 @@ public struct TrainPlan: Sendable {
     }
 
     /// The reference behaviours this plan turns on over `modalities` (empty without compat).
+    /// With an `unbiased` design its draws and 1/π weights replace the reference's sampler and
+    /// AMSS+ weight behaviours (`samplerBehaviours`), which are then not listed.
     public func referenceBehaviours(modalities: [ModalitySpec]) -> [String] {
         guard compat else { return [] }
-        return Self.imageTextReference(modalities: modalities, weightBias: 0) == nil
-            ? Self.referenceBehaviours : Self.imageTextReferenceBehaviours
+        let imageText = Self.imageTextReference(modalities: modalities, weightBias: 0) != nil
+        let behaviours = imageText ? Self.imageTextReferenceBehaviours : Self.referenceBehaviours
+        guard let design = unbiased else { return behaviours }
+        return behaviours.filter { !Self.samplerBehaviours.contains($0) }
+            + ["units drawn by the \(design.rawValue) design with AMSS+ weights 1/π (--unbiased) "
+               + "instead of the reference's sampler and weights"
+               + (imageText ? "; the weight bias --bias is unused" : "")]
     }
+
+    /// The reference behaviours of the unit draws and AMSS+ weights, which an unbiased design
+    /// replaces.
+    static let samplerBehaviours: Set<String> = [
+        referenceBehaviours[5], referenceBehaviours[6], referenceBehaviours[7],
+        imageTextReferenceBehaviours[6], imageTextReferenceBehaviours[7],
+    ]
 
     /// Checks and converts the options.
     ///

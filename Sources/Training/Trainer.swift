@@ -57,6 +57,13 @@ public final class Trainer {
                                 + data.modalities.map(\.name).joined(separator: ", ")
                                 + " (use --method unimodal or joint)")
         }
+        if let reference = plan.imageText(modalities: data.modalities, options: options),
+           reference.weightBias < 0 {
+            throw TrainingError(path: options.out, reason: "the AMSS+ weight bias b of "
+                                + "1/(q + 1/N + b) (--bias under compat on image + text) must "
+                                + "be at least 0, got \(reference.weightBias): a negative b "
+                                + "makes weights negative or infinite")
+        }
         if plan.modulation != nil && model.encoders.count != 2 {
             throw TrainingError(path: options.out, reason: "\(options.method) modulates two "
                                 + "modalities; the cache holds "

@@ -47,6 +47,24 @@ extension TrainCommand {
         }
     }
 
+    /// Under compat on image + text data, where `--bias` is the AMSS+ weight bias `b` of
+    /// `1 / (q + 1/N + b)`: its default 0.2, and a refusal of a negative `b` (which can make
+    /// the weights negative or infinite).
+    static func readWeightBias(_ arguments: Arguments, recorded: Manifest?,
+                               into options: inout TrainOptions) throws {
+        guard options.compat, holdsText(recorded),
+              trainsImageAndText(arguments.positional[0], options) else { return }
+        guard arguments.options["bias"] != nil else {
+            options.bias = TrainPlan.imageTextWeightBias
+            return
+        }
+        guard options.bias >= 0 else {
+            throw UsageError("--bias under --compat reference on image + text data is the AMSS+ "
+                             + "weight bias b of 1/(q + 1/N + b) and must be at least 0, got "
+                             + "\(options.bias)")
+        }
+    }
+
     /// The absolute path of an existing folder or file named by `--name`.
     private static func existing(_ path: String, _ name: String,
                                  directory: Bool) throws -> String {

@@ -57,7 +57,7 @@ enum TrainCommand {
                           as the reference's image–text variant)
           --bias X        added to every keep ratio before clamping (default 0); under
                           --compat reference on image + text data, the reference's AMSS+
-                          weight bias b in 1/(q + 1/N + b) instead (default 0.2)
+                          weight bias b ≥ 0 in 1/(q + 1/N + b) instead (default 0.2)
           --mask L        what is masked: backbone, fusion or backbone,fusion (default)
           --unbiased D    exact inclusion probabilities with 1/π weights: exact (= systematic,
                           exactly k units), systematic or poisson (k units on average)
@@ -133,13 +133,13 @@ enum TrainCommand {
         if arguments.options["temperature"] == nil && holdsText(recorded) {
             options.temperature = 0.5
         }
-        if arguments.options["bias"] == nil && options.compat && holdsText(recorded)
-            && trainsImageAndText(arguments.positional[0], options) {
-            options.bias = TrainPlan.imageTextWeightBias
-        }
+        try readWeightBias(arguments, recorded: recorded, into: &options)
         options.framesPerClip = try arguments.integer(
             "frames-per-clip", default: recordedFramesPerClip(recorded), in: 1...64)
         if let seeds = arguments.options["seeds"] {
+            guard arguments.options["seed"] == nil else {
+                throw UsageError("--seed and --seeds exclude each other (--seeds sets each seed)")
+            }
             return try TrainSeeds.run(cacheFolder: arguments.positional[0], options: options,
                                       seeds: try TrainSeeds.parse(seeds), json: json)
         }

@@ -37,17 +37,19 @@ enum TrainSeeds {
     /// Trains once per seed into `<out>/seed-<S>` and prints the mean ± std lines.
     static func run(cacheFolder: String, options: TrainOptions, seeds: [UInt64],
                     json: Bool) throws -> Int32 {
-        var folders: [String] = []
-        for seed in seeds {
+        let folders = seeds.map {
+            (options.out as NSString).appendingPathComponent("seed-\($0)")
+        }
+        for folder in folders
+        where FileManager.default.fileExists(atPath: folder + "/metrics.jsonl") {
+            throw UsageError("\(folder) already holds a run; choose another --out")
+        }
+        for (seed, folder) in zip(seeds, folders) {
             var single = options
             single.seed = seed
-            single.out = (options.out as NSString).appendingPathComponent("seed-\(seed)")
-            guard !FileManager.default.fileExists(atPath: single.out + "/metrics.jsonl") else {
-                throw UsageError("\(single.out) already holds a run; choose another --out")
-            }
+            single.out = folder
             if !json { Output.line("seed \(seed): \(single.out)") }
             _ = try TrainCommand.train(cacheFolder: cacheFolder, options: single, quiet: json)
-            folders.append(single.out)
         }
 
         let records = try folders.map { try RunRecord(folder: $0) }

@@ -150,6 +150,13 @@ final class RealTrainingKindsTests: XCTestCase {
         XCTAssertEqual(reference.referenceBehaviours, TrainPlan.imageTextReferenceBehaviours)
         XCTAssertEqual(reference.options.bias, 0.2)
         XCTAssertEqual(reference.options.temperature, 0.5)
+
+        // A negative weight bias could make 1/(q + 1/N + b) negative or infinite: refused.
+        let negative = try CacheTestSupport.amss(["train", cache, "--out", scratch + "/neg",
+                                                  "--compat", "reference", "--bias", "-0.3",
+                                                  "--epochs", "1", "--max-batches", "1"])
+        XCTAssertEqual(negative.status, 2)
+        XCTAssertTrue(negative.err.contains("--bias"), negative.err)
     }
 
     func testNVGestureTrainsOnEveryModalityEverySplitHolds() throws {

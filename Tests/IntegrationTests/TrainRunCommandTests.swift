@@ -131,6 +131,7 @@ final class TrainRunCommandTests: XCTestCase {
         XCTAssertEqual(try run(["train", "--resume", Self.root + "/missing"]).status, 1)
         XCTAssertEqual(try run(["train", "--resume", first, "--epochs", "9"]).status, 2)
         XCTAssertEqual(try run(["train", cache, "--seeds", "1,x"]).status, 2)
+        XCTAssertEqual(try run(["train", cache, "--seeds", "1,2", "--seed", "5"]).status, 2)
         XCTAssertEqual(try run(["train", cache, "--optimizer", "lion"]).status, 2)
     }
 
@@ -158,5 +159,12 @@ final class TrainRunCommandTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(accuracy["mean"] as? Double), mean, accuracy: 1e-9)
         XCTAssertEqual(try XCTUnwrap(accuracy["std"] as? Double), deviation, accuracy: 1e-9)
         XCTAssertEqual(accuracy["values"] as? [Double], accuracies)
+
+        // A seed folder that already holds a run is refused before any seed is trained.
+        let again = try run(["train", cache, "--out", out, "--seeds", "5,3", "--epochs", "1",
+                             "--width", "0.125", "--max-batches", "2"])
+        XCTAssertEqual(again.status, 2)
+        XCTAssertTrue(again.err.contains(out + "/seed-3"), again.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/seed-5"))
     }
 }

@@ -48,6 +48,27 @@ final class ImageTextCompatTests: XCTestCase {
                        ImageTextReference(image: 0, text: 1, weightBias: 0))
     }
 
+    /// Under compat on image + text, `bias` is the AMSS+ weight bias `b` of
+    /// `1 / (q + 1/N + b)`: a negative `b` can make that weight negative (gradient ascent) or
+    /// infinite (q + 1/N = −b), so the run is refused, naming the run folder; the same bias
+    /// stays a keep-ratio bias elsewhere and is accepted there.
+    func testNegativeWeightBiasIsRefusedUnderImageTextCompat() throws {
+        let captions = try SyntheticModalities.data(text: true)
+        var refused = options("negative-bias", compat: true)
+        refused.bias = -0.3
+        XCTAssertThrowsError(try Trainer(data: captions, options: refused)) { error in
+            let failure = error as? TrainingError
+            XCTAssertEqual(failure?.path, refused.out)
+            XCTAssertTrue(failure?.reason.contains("-0.3") ?? false, "\(error)")
+        }
+        var paper = options("negative-keep-bias", compat: false)
+        paper.bias = -0.3
+        XCTAssertNoThrow(try Trainer(data: captions, options: paper))
+        var audioVisual = options("negative-av-bias", compat: true)
+        audioVisual.bias = -0.3
+        XCTAssertNoThrow(try Trainer(data: try SyntheticClips.data(), options: audioVisual))
+    }
+
     /// One short AMSS+ run each way: config.json records `keep_ratio_variant`
     /// (`reference-image-text` / `paper`) and the matching `reference_behaviours`; the
     /// logged keep ratios lie in [0.1, 0.9] (Float32 bounds) or are the fallback 0.5.

@@ -129,4 +129,32 @@ final class TrainPlanTests: XCTestCase {
             XCTAssertEqual(decoded.options, options)
         }
     }
+
+    /// With an exact design (`--unbiased`) the units are drawn by it and AMSS+ weighs them
+    /// 1/π: the reference's sampler and weight behaviours are not in effect, so config.json
+    /// does not list them, and says what replaces them; the others stay listed.
+    func testUnbiasedDesignReplacesTheReferenceWeightBehaviours() throws {
+        let replaced = [
+            "AMSS+ fusion weights 1/(column index + 1/K) instead of 1/(q + 1/N)",
+            "AMSS+ re-weights convolution filters only under the adaptive sampler",
+            "fusion rows drawn by top-k when the sampler is bernoulli",
+            "AMSS+ weights 1/(q + 1/N + b) with b = --bias (default 0.2) under every sampler",
+            "AMSS+ fusion weights take q over the modality's whole column block and N = class rows",
+        ]
+        for modalities in [SyntheticModalities.gestureModalities,
+                           SyntheticModalities.textImageModalities] {
+            var options = TrainOptions(out: "run")
+            options.method = "amss+"
+            options.compat = true
+            let sampled = try TrainPlan(options).referenceBehaviours(modalities: modalities)
+            options.unbiased = "systematic"
+            let exact = try TrainPlan(options).referenceBehaviours(modalities: modalities)
+
+            XCTAssertTrue(exact.allSatisfy { !replaced.contains($0) }, "\(exact)")
+            XCTAssertEqual(exact.dropLast(), sampled.filter { !replaced.contains($0) }[...])
+            XCTAssertTrue(exact.last?.contains("1/π") ?? false, "\(exact)")
+            XCTAssertEqual(sampled.filter(replaced.contains).count,
+                           modalities.count == 2 ? 2 : 3)
+        }
+    }
 }
