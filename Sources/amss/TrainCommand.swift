@@ -276,9 +276,10 @@ enum TrainCommand {
         options.temperature = try arguments.number("temperature", default: 0.2)
         options.bias = try real(arguments, "bias", default: 0)
         if let mask = arguments.options["mask"] {
-            let targets = mask.split(separator: ",").map(String.init)
-            guard !targets.isEmpty, targets.allSatisfy({ ["backbone", "fusion"].contains($0) })
-            else {
+            let targets = mask.split(separator: ",", omittingEmptySubsequences: false)
+                .map(String.init)
+            guard !targets.isEmpty, Set(targets).count == targets.count,
+                  targets.allSatisfy({ ["backbone", "fusion"].contains($0) }) else {
                 throw UsageError("--mask takes backbone, fusion or backbone,fusion, got '\(mask)'")
             }
             options.mask = targets

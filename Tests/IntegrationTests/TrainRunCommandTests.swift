@@ -133,6 +133,11 @@ final class TrainRunCommandTests: XCTestCase {
         XCTAssertEqual(try run(["train", cache, "--seeds", "1,x"]).status, 2)
         XCTAssertEqual(try run(["train", cache, "--seeds", "1,2", "--seed", "5"]).status, 2)
         XCTAssertEqual(try run(["train", cache, "--optimizer", "lion"]).status, 2)
+        // a trailing comma or a repeated target is a typo, not a mask
+        XCTAssertEqual(try run(["train", cache, "--method", "amss", "--mask", "fusion,"]).status,
+                       2)
+        XCTAssertEqual(try run(["train", cache, "--method", "amss", "--mask",
+                                "fusion,fusion"]).status, 2)
     }
 
     /// --seeds trains one run per seed and reports the mean and sample std of their best
