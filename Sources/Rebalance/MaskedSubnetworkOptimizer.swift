@@ -124,11 +124,13 @@ public final class MaskedSubnetworkOptimizer<Generator: RandomNumberGenerator> {
                 }
                 let rowScores = geometries.map { scores(of: group, $0, summingElements: false) }
                 // The image–text reference's AMSS+ shares are taken over the whole block.
-                let blockTotal = rowScores.reduce(0.0) { $0 + Self.informativeTotal($1) }
+                let share = imageText.map { _ in
+                    (rowScores.reduce(0.0) { $0 + Self.informativeTotal($1) }, rows)
+                }
                 for row in 0..<rows {
                     masks.append(maskUnits(group, geometries[row], keepRatio: keepRatio,
                                            row: row, fusion: true, scores: rowScores[row],
-                                           share: (blockTotal, rows)))
+                                           share: share))
                 }
             }
         }

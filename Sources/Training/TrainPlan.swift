@@ -38,9 +38,7 @@ public struct TrainPlan: Sendable {
         "keep ratios clamped to the float32 values of 0.1 and 0.9",
         "fusion rows keep int(N*rho) columns instead of ceil(N*rho - 1e-9)",
         "fusion-layer masks computed but not applied",
-        "AMSS+ fusion weights 1/(column index + 1/K) instead of 1/(q + 1/N)",
-        "AMSS+ re-weights convolution filters only under the adaptive sampler",
-        "fusion rows drawn by top-k when the sampler is bernoulli",
+        indexFusionWeights, adaptiveOnlyWeights, topkFusionRows,
         "best epoch chosen on the test split even when a valid split exists",
     ]
 
@@ -54,8 +52,7 @@ public struct TrainPlan: Sendable {
         "every ratio 0.5 when s_image + H_Y + 0.5 < 0 or s_text + H_Y + 0.5 <= 0",
         "keep-ratio softmax with naive float32 exp (overflow gives the neutral ratio 0.5)",
         "keep ratios clamped to the float32 values of 0.1 and 0.9",
-        "AMSS+ weights 1/(q + 1/N + b) with b = --bias (default 0.2) under every sampler",
-        "AMSS+ fusion weights take q over the modality's whole column block and N = class rows",
+        biasedWeights, blockShareWeights,
         "attention-head scores sum the importance of each element (gn_wn, sqrt_gn)",
         "best epoch chosen on the test split even when a valid split exists",
     ]
@@ -63,6 +60,12 @@ public struct TrainPlan: Sendable {
     /// The default of `--bias` under compat on image + text data: the AMSS+ weight bias of the
     /// reference's published image–text runs.
     public static let imageTextWeightBias = ImageTextReference.publishedWeightBias
+
+    /// Whether `modalities` are exactly one picture modality and one text modality, on which
+    /// compat reproduces the reference's image–text code.
+    public static func holdsImageAndText(_ modalities: [ModalitySpec]) -> Bool {
+        imageTextReference(modalities: modalities, weightBias: 0) != nil
+    }
 
     /// The image and text modalities of `modalities` when they are exactly one picture
     /// modality (`frames`) and one `tokens` modality, with AMSS+ weight bias `weightBias`.
@@ -85,8 +88,7 @@ public struct TrainPlan: Sendable {
     /// `reference` (its audio–visual numerics) or `reference-image-text`.
     public func keepRatioVariant(modalities: [ModalitySpec]) -> String {
         guard compat else { return "paper" }
-        return Self.imageTextReference(modalities: modalities, weightBias: 0) == nil
-            ? "reference" : "reference-image-text"
+        return Self.holdsImageAndText(modalities) ? "reference-image-text" : "reference"
     }
 
     /// The reference behaviours this plan turns on over `modalities` (empty without compat).
@@ -94,7 +96,7 @@ public struct TrainPlan: Sendable {
     /// AMSS+ weight behaviours (`samplerBehaviours`), which are then not listed.
     public func referenceBehaviours(modalities: [ModalitySpec]) -> [String] {
         guard compat else { return [] }
-        let imageText = Self.imageTextReference(modalities: modalities, weightBias: 0) != nil
+        let imageText = Self.holdsImageAndText(modalities)
         let behaviours = imageText ? Self.imageTextReferenceBehaviours : Self.referenceBehaviours
         guard let design = unbiased else { return behaviours }
         return behaviours.filter { !Self.samplerBehaviours.contains($0) }
@@ -106,9 +108,17 @@ public struct TrainPlan: Sendable {
     /// The reference behaviours of the unit draws and AMSS+ weights, which an unbiased design
     /// replaces.
     static let samplerBehaviours: Set<String> = [
-        referenceBehaviours[5], referenceBehaviours[6], referenceBehaviours[7],
-        imageTextReferenceBehaviours[6], imageTextReferenceBehaviours[7],
+        indexFusionWeights, adaptiveOnlyWeights, topkFusionRows, biasedWeights, blockShareWeights,
     ]
+    private static let indexFusionWeights =
+        "AMSS+ fusion weights 1/(column index + 1/K) instead of 1/(q + 1/N)"
+    private static let adaptiveOnlyWeights =
+        "AMSS+ re-weights convolution filters only under the adaptive sampler"
+    private static let topkFusionRows = "fusion rows drawn by top-k when the sampler is bernoulli"
+    private static let biasedWeights =
+        "AMSS+ weights 1/(q + 1/N + b) with b = --bias (default 0.2) under every sampler"
+    private static let blockShareWeights =
+        "AMSS+ fusion weights take q over the modality's whole column block and N = class rows"
 
     /// Checks and converts the options.
     ///

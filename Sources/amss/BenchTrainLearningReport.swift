@@ -103,23 +103,20 @@ struct BenchTrainLearningReport {
                       perSeed.joined(separator: ", ") as NSString)
     }
 
-    /// The arithmetic mean (NaN without values).
+    /// The arithmetic mean (callers pass at least one value).
     static func mean(_ values: [Double]) -> Double {
-        values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+        SeedStatistics.meanAndDeviation(values).mean
     }
 
     /// The sample variance (0 for fewer than two values).
     static func variance(_ values: [Double]) -> Double {
-        guard values.count > 1 else { return 0 }
-        let average = mean(values)
-        return values.reduce(0) { $0 + ($1 - average) * ($1 - average) }
-            / Double(values.count - 1)
+        let deviation = SeedStatistics.meanAndDeviation(values).deviation
+        return deviation * deviation
     }
 
     /// `mean ± sample standard deviation`, or `-` without values.
     static func summary(_ values: [Double]) -> String {
-        guard !values.isEmpty else { return "-" }
-        return String(format: "%.2f ± %.2f", mean(values), variance(values).squareRoot())
+        values.isEmpty ? "-" : SeedStatistics.text(values)
     }
 
     /// A percentage with two decimals, or `-`.

@@ -217,7 +217,7 @@ enum TrainCommand {
                                            only: options.modalities) else {
             return false
         }
-        return TrainPlan.imageTextReference(modalities: data.modalities, weightBias: 0) != nil
+        return TrainPlan.holdsImageAndText(data.modalities)
     }
 
     /// `text` padded with spaces to `width` (left-aligned).
