@@ -19,6 +19,16 @@ struct AudioBatchClip {
         self.needed = needed
     }
 
+    /// The resampled samples per channel this clip still waits for, 0 once `done`: libsoxr's
+    /// whole flushed output for an ended source; else `needed`, or the flushed output of the
+    /// declared length when that is shorter (a guess that only sizes the next round).
+    func target(produced: Int, _ from: Int, _ to: Int) -> Int {
+        if done(produced: produced, from, to) { return 0 }
+        if ended { return ResamplerBatch.flushCount(inputLength: read, from: from, to: to) }
+        guard let declared = stream.declaredFrames, declared > read else { return needed }
+        return min(needed, ResamplerBatch.flushCount(inputLength: declared, from: from, to: to))
+    }
+
     /// Whether the batch resampler, having given `produced` samples per channel, gave this clip
     /// all it needs: libsoxr's whole flushed output for an ended source, else `needed`.
     func done(produced: Int, _ from: Int, _ to: Int) -> Bool {

@@ -32,19 +32,24 @@ extension AudioClipReader {
         let signals = Array(batchSignals[0..<count])
         signals.forEach { $0.removeAll() }
 
-        while clips.contains(where: { !$0.done(produced: signals[0].count, from, targetRate) }) {
+        var rounds = AudioBatchRounds(from: from, to: targetRate, largest: frames)
+        while let target = clips.map({ $0.target(produced: signals[0].count, from, targetRate) })
+            .max(), target > 0 {
+            let round = rounds.next(target: target, produced: signals[0].count)
             started = SpectrogramTimings.now()
             for c in 0..<count {
-                let filled = read(&clips[c], into: input + c * frames, capacity: frames,
+                let filled = read(&clips[c], into: input + c * round, capacity: round,
                                   produced: signals[0].count)
-                (input + c * frames + filled).update(repeating: 0, count: frames - filled)
+                (input + c * round + filled).update(repeating: 0, count: round - filled)
             }
             timings.decode += SpectrogramTimings.now() - started
 
             started = SpectrogramTimings.now()
-            try resampler.push(input, frames: frames, into: signals, path: path)
+            try resampler.push(input, frames: round, into: signals, path: path)
+            rounds.fed += round
             timings.resample += SpectrogramTimings.now() - started
         }
+        batchFed = rounds.fed
 
         for c in 0..<count {
             if let failure = clips[c].failure {

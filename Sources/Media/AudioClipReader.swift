@@ -50,6 +50,8 @@ final class AudioClipReader {
     var batchSession: ResamplerBatch?
     /// The resampled signals of a batch, one per clip.
     var batchSignals: [AudioSampleBuffer] = []
+    /// Source frames the last batch fed each channel, its clips' and the zeros after them.
+    var batchFed = 0
     /// One round of source frames of a batch, clip after clip.
     let batchInput = AudioSampleBuffer(capacity: 8 * AudioClipReader.batchFrames)
 

@@ -7,9 +7,9 @@ import Media
 /// Which audio files the prep stage resamples together (`SpectrogramExtractor.features(
 /// ofFiles:batch:)`) and how a worker's share of a shard is cut into batches.
 ///
-/// A batch reads every source in rounds of a few thousand frames, so it may decode a little
-/// further into a long file than the file-by-file path, which stops as soon as its clip is
-/// complete. Only files for which reading further can change nothing take part: WAV files
+/// A batch reads every source in rounds sized to what its clips still lack, so it may stop
+/// a little sooner or later in a long file than the file-by-file path, which reads in chunks of
+/// its own. Only files for which where reading stops can change nothing take part: WAV files
 /// (`WAV`, `WAVEX`, `RF64`) of integer samples, which decode to finite values by construction
 /// and whose frame count libsndfile checks against the file size, so a batch meets no NaN, no
 /// decoding error and no other end of the file than the file-by-file path. Every other source
@@ -25,6 +25,11 @@ import Media
 enum AudioBatching {
     /// Audio files a worker resamples together by default.
     static let defaultBatch = SpectrogramExtractor.defaultBatch
+
+    /// Batches a worker's run of samples holds: the files of a run are sorted by the source
+    /// frames their clips need before they are cut into batches, so that a batch's clips
+    /// end close together and its shorter clips are not fed long runs of zeros.
+    static let batchesPerRun = 8
 
     /// libsndfile's major formats (`AudioInfo.format`'s first word) that may be batched.
     private static let wavMajors: Set<Substring> = ["WAV", "WAVEX", "RF64"]
@@ -52,11 +57,11 @@ enum AudioBatching {
     }
 
     /// How many samples a worker takes next when `remaining` are left for `workers` workers:
-    /// `batch`, or less near the end of a shard (an even share of what is left, at least 1), so
-    /// that no worker is left with a whole batch while the others wait idle.
-    static func take(remaining: Int, workers: Int, batch: Int) -> Int {
+    /// `run`, or less near the end of a shard (an even share of what is left, at least 1), so
+    /// that no worker is left with a whole run while the others wait idle.
+    static func take(remaining: Int, workers: Int, run: Int) -> Int {
         guard remaining > 0 else { return 0 }
         let share = (remaining + max(1, workers) - 1) / max(1, workers)
-        return max(1, min(max(1, batch), share))
+        return max(1, min(max(1, run), share))
     }
 }

@@ -58,8 +58,8 @@ final class PrepAudioBatchTests: XCTestCase {
         poisoned[100] = .nan
         try TestWAVWriter.write(poisoned.map { [$0] }, sampleRate: 16_000, encoding: .float32,
                                 to: wavs[1])
-        // 2: float samples, 4.5 s, with a NaN past what the file-by-file path decodes but
-        // before what a batch would decode (prepared, as file by file)
+        // 2: float samples, 4.5 s, with a NaN past what a batch would decode but before what
+        // the file-by-file path decodes (rejected, as file by file)
         let long = (0..<72_000).map { speech[2][$0 % speech[2].count] }
         try TestWAVWriter.write(long.map { [$0] }, sampleRate: 16_000, encoding: .float32,
                                 to: wavs[2])
@@ -67,9 +67,9 @@ final class PrepAudioBatchTests: XCTestCase {
         let alone = try extractor.features(ofFile: wavs[2]).framesRead
         let together = try extractor.features(ofFiles: [wavs[2], wavs[3]], batch: 2)[0].get()
             .framesRead
-        XCTAssertGreaterThan(together, alone + 1, "a batch reads further into a long source")
+        XCTAssertLessThan(together + 1, alone, "a batch stops sooner in a long source")
         var late = long
-        late[alone] = .nan
+        late[together] = .nan
         try TestWAVWriter.write(late.map { [$0] }, sampleRate: 16_000, encoding: .float32,
                                 to: wavs[2])
         // 3–5: other source rates and encodings, batched in their own groups
@@ -87,7 +87,7 @@ final class PrepAudioBatchTests: XCTestCase {
         let batched = try prep(root, config: config, batch: 8)
 
         XCTAssertEqual(batched.configKey, single.configKey)
-        XCTAssertEqual(single.rejectedByCode, ["non-finite": 1])
+        XCTAssertEqual(single.rejectedByCode, ["non-finite": 2])
         XCTAssertEqual(batched.rejectedByCode, single.rejectedByCode)
         XCTAssertEqual(single.warningsByCode, ["truncated": 1])
         XCTAssertEqual(batched.warningsByCode, single.warningsByCode)
@@ -97,9 +97,10 @@ final class PrepAudioBatchTests: XCTestCase {
         XCTAssertEqual(try CacheTestSupport.shardDigests(batched.cacheFolder), digests)
         let one = try Manifest.load(cacheFolder: single.cacheFolder)
         let eight = try Manifest.load(cacheFolder: batched.cacheFolder)
-        let poisonedID = ((wavs[1] as NSString).lastPathComponent as NSString)
-            .deletingPathExtension
-        XCTAssertEqual(one.rejected.map(\.id), [poisonedID])
+        let poisonedIDs = wavs[1...2].map {
+            (($0 as NSString).lastPathComponent as NSString).deletingPathExtension
+        }
+        XCTAssertEqual(one.rejected.map(\.id).sorted(), poisonedIDs.sorted())
         XCTAssertEqual(eight.rejected, one.rejected)
         XCTAssertEqual(eight.warnings, one.warnings)
         XCTAssertEqual(one.warnings?.map(\.code), ["truncated"])
@@ -185,18 +186,28 @@ final class PrepAudioBatchTests: XCTestCase {
         XCTAssertFalse(AudioBatching.batchable(folder + "/missing.wav", config: crema))
     }
 
-    func testWorkersTakeWholeBatchesUntilTheEndOfAShard() {
-        // 64 samples, 2 workers, batches of 8: 8 at a time while 16 or more are left, then
+    func testWorkersTakeWholeRunsUntilTheEndOfAShard() {
+        // 64 samples, 2 workers, runs of 8: 8 at a time while 16 or more are left, then
         // half of what is left
         var remaining = 64, takes: [Int] = []
         while remaining > 0 {
-            let take = AudioBatching.take(remaining: remaining, workers: 2, batch: 8)
+            let take = AudioBatching.take(remaining: remaining, workers: 2, run: 8)
             takes.append(take)
             remaining -= take
         }
         XCTAssertEqual(takes, Array(repeating: 8, count: 7) + [4, 2, 1, 1])
-        XCTAssertEqual(AudioBatching.take(remaining: 5, workers: 1, batch: 8), 5)
-        XCTAssertEqual(AudioBatching.take(remaining: 30, workers: 3, batch: 1), 1)
-        XCTAssertEqual(AudioBatching.take(remaining: 0, workers: 2, batch: 8), 0)
+        XCTAssertEqual(AudioBatching.take(remaining: 5, workers: 1, run: 8), 5)
+        XCTAssertEqual(AudioBatching.take(remaining: 30, workers: 3, run: 1), 1)
+        XCTAssertEqual(AudioBatching.take(remaining: 0, workers: 2, run: 8), 0)
+    }
+
+    func testAWorkersRunHoldsEightBatches() throws {
+        guard let config = PipelineConfig.builtIn("crema") else {
+            return XCTFail("no built-in crema config")
+        }
+        XCTAssertEqual(try SampleProcessor(config: config, rootReal: "/", audioBatch: 8)
+            .audioRun, 64)
+        XCTAssertEqual(try SampleProcessor(config: config, rootReal: "/", audioBatch: 1)
+            .audioRun, 1)
     }
 }
