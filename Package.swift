@@ -6,6 +6,13 @@ import PackageDescription
 /// bounds checks still catch indexing mistakes.
 let numericFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
+/// The media kernels (window, spectrum split, log, transposition, sample conversion) are vector
+/// loops: they are compiled for the vector unit of the machine that builds them, which is the
+/// machine that runs them, since SwiftPM builds from source. They are element-wise IEEE
+/// arithmetic, which Swift neither contracts into fused multiply-adds nor reassociates, so
+/// wider vectors give the same bits (MediaTests compare against fixed references).
+let hostVectorFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "native"])]
+
 let package = Package(
     name: "amss",
     products: [
@@ -28,7 +35,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
 
-        .target(name: "Media", dependencies: ["CFFmpeg", "CSndFile", "CSoxr", "CFFTW"]),
+        .target(name: "Media", dependencies: ["CFFmpeg", "CSndFile", "CSoxr", "CFFTW"],
+                swiftSettings: hostVectorFlags),
         .target(name: "Text"),
         .target(name: "Datasets"),
         .target(name: "Cache", dependencies: ["CHDF5", "CCrypto"]),

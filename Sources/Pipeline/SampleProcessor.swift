@@ -17,6 +17,10 @@ final class SampleProcessor {
     private let rootReal: String
     /// Audio files resampled together (`AudioBatching`); 1 (one by one) without an audio stage.
     let audioBatch: Int
+    /// Samples a worker hands to one `process(_:)` call: `AudioBatching.batchesPerRun`
+    /// batches, which `features(ofFiles:)` sorts by clip length before cutting them into
+    /// batches; 1 without batching.
+    var audioRun: Int { audioBatch > 1 ? audioBatch * AudioBatching.batchesPerRun : 1 }
 
     /// Stages for `config.inputs`; the text stage needs `vocabulary`. The audio stage resamples
     /// up to `audioBatch` WAV files together (`process(_:)` of several samples).

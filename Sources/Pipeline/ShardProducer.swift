@@ -149,8 +149,8 @@ struct ShardProducer {
 
     /// Runs the stages over `samples` with one worker per processor; results in input order.
     /// Each worker takes runs of consecutive samples (`AudioBatching.take`: its processor's
-    /// audio batch, less near the end) and processes a run at once, so that its WAV sources
-    /// are resampled together.
+    /// audio run, less near the end) and processes a run at once, so that its WAV sources
+    /// are resampled together in batches of like length.
     private func process(_ samples: [Sample]) -> [Result<PreparedSample, RejectedSample>] {
         var results = [Result<PreparedSample, RejectedSample>?](repeating: nil,
                                                                 count: samples.count)
@@ -167,7 +167,7 @@ struct ShardProducer {
                     let start = next
                     let count = AudioBatching.take(remaining: samples.count - start,
                                                    workers: workers.count,
-                                                   batch: processor.audioBatch)
+                                                   run: processor.audioRun)
                     next += count
                     lock.unlock()
                     guard count > 0 else { return }
