@@ -12,11 +12,13 @@ enum BenchAudioCommand {
         Times the audio stage (decode, resample, fit, STFT, output) single-threaded over the
         given files and every audio or video file under the given folders: one untimed pass
         that also drops files the stage rejects, then N timed passes (default 3) with this
-        binary file by file (as amss prep runs it), N more with K clips resampled together
-        (features(ofFiles:); default 8, 1 skips them), then the same files and passes with
-        SCRIPT (default tools/bench/audio.py: librosa.load + fit + stft + log) under python3.
-        Prints clips per second for each, where the time goes, and the ratios. --config takes
-        a built-in pipeline name (crema, ks) or a pipeline config file; default crema.
+        binary file by file (as amss prep runs the sources it does not batch: FLAC, Ogg,
+        float WAV, video, long clips), N more with K clips resampled together (as it runs
+        integer WAV files: 64 files per call, sorted by length; default 8, 1 skips them),
+        then the same files and passes with SCRIPT (default tools/bench/audio.py:
+        librosa.load + fit + stft + log) under python3. Prints clips per second for each,
+        where the time goes, and the ratios. --config takes a built-in pipeline name (crema,
+        ks) or a pipeline config file; default crema.
         """
 
     static func run(_ words: [String]) throws -> Int32 {

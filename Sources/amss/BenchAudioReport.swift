@@ -46,7 +46,7 @@ struct BenchAudioReport: Encodable {
     let rejected: [String: String]
     let clips: Int
     let shape: [Int]
-    /// File by file, as `amss prep` runs the stage.
+    /// File by file, as `amss prep` runs the sources it does not batch.
     let amss: Ours
     /// Several clips resampled together (`features(ofFiles:)`), when measured.
     let amssBatched: Ours?

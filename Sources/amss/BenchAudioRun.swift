@@ -22,12 +22,14 @@ enum BenchAudioRun {
         let shape: [Int]
     }
 
-    /// Files handed to one `features(ofFiles:batch:)` call in batched passes.
+    /// Files handed to one `features(ofFiles:batch:)` call in batched passes: a prep
+    /// worker's run (`SampleProcessor.audioRun`, 8 batches of 8).
     static let filesPerCall = 64
 
     /// One untimed pass over `files` (which also warms caches and the resamplers), then
     /// `passes` timed passes over the files that worked: with `batch` below 2, one
-    /// `spectrogram(ofFile:)` call per file, as `amss prep` makes them; else
+    /// `spectrogram(ofFile:)` call per file, as `amss prep` makes them for sources it does
+    /// not batch; else
     /// `features(ofFiles:batch:)` over `filesPerCall` files at a time.
     static func measure(files: [String], config: AudioConfig, passes: Int,
                         batch: Int = 1) throws -> Result {
