@@ -1,5 +1,6 @@
 // swift-tools-version:5.9
 // amss: verified multimodal feature caches and the AMSS / AMSS+ masked-subnetwork optimizer.
+import Foundation
 import PackageDescription
 
 /// Release builds of numeric code need the optimizer; `-Ounchecked` is not used so that
@@ -10,8 +11,11 @@ let numericFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
 /// loops: they are compiled for the vector unit of the machine that builds them, which is the
 /// machine that runs them, since SwiftPM builds from source. They are element-wise IEEE
 /// arithmetic, which Swift neither contracts into fused multiply-adds nor reassociates, so
-/// wider vectors give the same bits (MediaTests compare against fixed references).
-let hostVectorFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "native"])]
+/// wider vectors give the same bits (MediaTests compare against fixed references). To build
+/// on one machine for others (a cluster's login node for its compute nodes), set
+/// `AMSS_TARGET_CPU` to an LLVM CPU name they all have, such as `x86-64` or `haswell`.
+let targetCPU = ProcessInfo.processInfo.environment["AMSS_TARGET_CPU"] ?? "native"
+let hostVectorFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", targetCPU])]
 
 let package = Package(
     name: "amss",
