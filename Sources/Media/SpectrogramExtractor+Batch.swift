@@ -1,3 +1,5 @@
+import Foundation
+
 /// The audio stage for several files at once.
 extension SpectrogramExtractor {
     /// Clips resampled together by default.
@@ -47,6 +49,20 @@ extension SpectrogramExtractor {
             result ?? .failure(MediaError(path: paths[index], code: "decode-failed",
                                           reason: "the file was not processed"))
         }
+    }
+
+    /// The positions of `paths` by file size (a stat each; nil or a missing file counts as 0),
+    /// ties by position: an order in which to hand files to successive `features(ofFiles:)`
+    /// calls so that each call, and then each batch, holds clips of like length (for integer
+    /// WAV files of one format the size follows the frame count). Sorting inside a call
+    /// (by the frames each clip needs) only reaches the files of that call.
+    public static func batchOrder(_ paths: [String?]) -> [Int] {
+        let sizes = paths.map { path -> Int in
+            var status = stat()
+            guard let path, stat(path, &status) == 0 else { return 0 }
+            return Int(status.st_size)
+        }
+        return paths.indices.sorted { (sizes[$0], $0) < (sizes[$1], $1) }
     }
 
     /// Fits the clips of `part` with one batch resampler and transforms them into their slots

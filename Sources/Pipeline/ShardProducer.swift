@@ -1,6 +1,7 @@
 import Cache
 import Datasets
 import Foundation
+import Media
 
 /// Produces planned shards one by one: reuses a verified unchanged shard, or runs the stages
 /// over its samples in parallel workers and writes it atomically; records each shard in the
@@ -148,9 +149,10 @@ struct ShardProducer {
     }
 
     /// Runs the stages over `samples` with one worker per processor; results in input order.
-    /// Each worker takes runs of consecutive samples (`AudioBatching.take`: its processor's
-    /// audio run, less near the end) and processes a run at once, so that its WAV sources
-    /// are resampled together in batches of like length.
+    /// Each worker takes runs of samples consecutive in `SpectrogramExtractor.batchOrder` (by
+    /// audio file size, when audio is batched) of its processor's audio run, less near the end
+    /// (`AudioBatching.take`), and processes a run at once, so that its WAV sources are
+    /// resampled together in batches of like length.
     private func process(_ samples: [Sample]) -> [Result<PreparedSample, RejectedSample>] {
         var results = [Result<PreparedSample, RejectedSample>?](repeating: nil,
                                                                 count: samples.count)
@@ -158,6 +160,9 @@ struct ShardProducer {
         var next = 0
         let workers = processors
         let progress = self.progress
+        let order = workers.contains { $0.audioRun > 1 }
+            ? SpectrogramExtractor.batchOrder(samples.map { $0.sources["audio"] })
+            : Array(samples.indices)
         results.withUnsafeMutableBufferPointer { slots in
             let output = slots
             DispatchQueue.concurrentPerform(iterations: workers.count) { worker in
@@ -171,9 +176,9 @@ struct ShardProducer {
                     next += count
                     lock.unlock()
                     guard count > 0 else { return }
-                    let run = Array(samples[start..<(start + count)])
+                    let run = order[start..<(start + count)].map { samples[$0] }
                     for (offset, result) in processor.process(run).enumerated() {
-                        output[start + offset] = result
+                        output[order[start + offset]] = result
                         progress.advance()
                     }
                 }

@@ -30,7 +30,8 @@ enum BenchAudioRun {
     /// `passes` timed passes over the files that worked: with `batch` below 2, one
     /// `spectrogram(ofFile:)` call per file, as `amss prep` makes them for sources it does
     /// not batch; else
-    /// `features(ofFiles:batch:)` over `filesPerCall` files at a time.
+    /// `features(ofFiles:batch:)` over `filesPerCall` files at a time, taken in
+    /// `batchOrder` (by file size), as prep takes a shard's samples.
     static func measure(files: [String], config: AudioConfig, passes: Int,
                         batch: Int = 1) throws -> Result {
         let extractor = try SpectrogramExtractor(config: config)
@@ -46,6 +47,7 @@ enum BenchAudioRun {
         }
 
         extractor.resetTimings()
+        let ordered = SpectrogramExtractor.batchOrder(usable)
         var shape = [0, 0]
         let started = Date()
         let cpuStarted = SpectrogramTimings.cpuNow()
@@ -59,7 +61,8 @@ enum BenchAudioRun {
             }
             var start = 0
             while start < usable.count {
-                let part = Array(usable[start..<min(start + filesPerCall, usable.count)])
+                let part = ordered[start..<min(start + filesPerCall, usable.count)]
+                    .map { usable[$0] }
                 start += part.count
                 for result in extractor.features(ofFiles: part, batch: batch) {
                     let spectrogram = try result.get().spectrogram

@@ -159,4 +159,14 @@ final class AudioBatchTests: XCTestCase {
         XCTAssertGreaterThan(past, 0)
         XCTAssertLessThanOrEqual(past, 1_024, "frames fed past the longest clip")
     }
+
+    func testBatchOrderSortsFilesBySizeWithTiesByPosition() throws {
+        let dir = try AudioTestSupport.temporaryFolder(self)
+        let paths: [String?] = try [300, 100, 200, 100].enumerated().map { index, size in
+            try AudioTestSupport.write(Data(count: size), named: "f\(index).wav", in: dir)
+        } + [nil, dir.appendingPathComponent("missing.wav").path]
+
+        // nil and the missing file count as 0 bytes; the two 100-byte files keep their order
+        XCTAssertEqual(SpectrogramExtractor.batchOrder(paths), [4, 5, 1, 3, 2, 0])
+    }
 }
