@@ -71,7 +71,8 @@ public enum AudioFile {
         let head = try AudioFileHead(path: path)
         let file: AudioSoundFile
         do {
-            file = try AudioSoundFile(readingFrom: path)
+            file = try head.whole.map { try AudioSoundFile(readingFrom: path, bytes: $0) }
+                ?? AudioSoundFile(readingFrom: path)
         } catch let soundFileError as MediaError where soundFileError.code == "not-audio" {
             // sf_error(NULL) still holds why that sf_open failed
             let recognised = sf_error(nil) != Int32(SF_ERR_UNRECOGNISED_FORMAT)

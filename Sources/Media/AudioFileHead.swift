@@ -10,11 +10,18 @@ struct AudioFileHead {
     /// The git-lfs pointer text a file starts with when the media was never pulled.
     static let lfsPrefix = Array("version https://git-lfs".utf8)
 
+    /// Regular files up to this size are read whole in the same call, for libsndfile to read
+    /// from memory (`AudioMemoryFile`); larger ones are streamed from the file.
+    static let wholeFileBytes = 1 << 20
+
     /// The WAVE header, or nil when the file is not a RIFF-style WAVE file with a `data`
     /// chunk header.
     let wav: AudioWAVHeader?
+    /// Every byte of the file, when it is a regular file of at most `wholeFileBytes`.
+    let whole: [UInt8]?
 
-    /// Reads the head of `path` (calls `open`, `fstat`, `pread`, `close`); throws `missing`
+    /// Reads the head of `path`, or all of a small regular file (calls `open`, `fstat`,
+    /// `pread`, `close`); throws `missing`
     /// (no such file), `unreadable` (a directory, no permission, a read error), `empty-media`
     /// (0 bytes) or `lfs-pointer`.
     init(path: String) throws {
@@ -36,7 +43,10 @@ struct AudioFileHead {
                              reason: "is a directory, expected an audio file")
         }
 
-        var head = [UInt8](repeating: 0, count: AudioFileHead.headBytes)
+        let regular = status.st_mode & S_IFMT == S_IFREG
+        let small = regular && status.st_size <= AudioFileHead.wholeFileBytes
+        let want = small ? max(Int(status.st_size), 1) : AudioFileHead.headBytes
+        var head = [UInt8](repeating: 0, count: want)
         let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         guard got >= 0 else {
             throw MediaError(path: path, code: "unreadable",
@@ -55,6 +65,7 @@ struct AudioFileHead {
         wav = AudioWAVHeader.walk(fileSize: size) { offset, count in
             AudioFileHead.bytes(at: offset, count: count, head: head, fd: fd)
         }
+        whole = small && got == Int(status.st_size) ? head : nil
     }
 
     /// `count` bytes at `offset`: from `head` when they lie inside it, else read with `pread`

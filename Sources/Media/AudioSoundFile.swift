@@ -15,19 +15,43 @@ final class AudioSoundFile {
     /// Scratch space for interleaved 16-bit frames.
     var shorts: [Int16] = []
     private let handle: OpaquePointer
+    /// The bytes libsndfile reads, when it reads from memory.
+    private let memory: AudioMemoryFile?
 
     /// Opens `path` for reading with its format detected from the header (calls `sf_open` with
     /// `SFM_READ`); throws `not-audio` with libsndfile's message when it cannot parse the file.
     init(readingFrom path: String) throws {
         var info = SF_INFO()
         guard let handle = sf_open(path, Int32(SFM_READ), &info) else {
-            let message = String(cString: sf_strerror(nil))
-            throw MediaError(path: path, code: "not-audio",
-                             reason: "libsndfile cannot read it as audio: \(message)")
+            throw AudioSoundFile.notAudio(path)
         }
         self.path = path
         self.info = info
         self.handle = handle
+        memory = nil
+    }
+
+    /// Opens the whole file `bytes` read from `path` the same way, libsndfile reading them from
+    /// memory (calls `sf_open_virtual` with `AudioMemoryFile`'s callbacks).
+    init(readingFrom path: String, bytes: [UInt8]) throws {
+        let memory = AudioMemoryFile(bytes: bytes)
+        var info = SF_INFO()
+        var callbacks = AudioMemoryFile.callbacks
+        guard let handle = sf_open_virtual(&callbacks, Int32(SFM_READ), &info,
+                                           Unmanaged.passUnretained(memory).toOpaque()) else {
+            throw AudioSoundFile.notAudio(path)
+        }
+        self.path = path
+        self.info = info
+        self.handle = handle
+        self.memory = memory
+    }
+
+    /// `not-audio` with libsndfile's message for the open that just failed (`sf_strerror`).
+    private static func notAudio(_ path: String) -> MediaError {
+        let message = String(cString: sf_strerror(nil))
+        return MediaError(path: path, code: "not-audio",
+                          reason: "libsndfile cannot read it as audio: \(message)")
     }
 
     /// Creates `path` for writing in `format` (calls `sf_format_check` and `sf_open` with
@@ -51,6 +75,7 @@ final class AudioSoundFile {
         self.path = path
         self.info = info
         self.handle = handle
+        memory = nil
     }
 
     deinit {
