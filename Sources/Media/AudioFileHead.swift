@@ -11,7 +11,9 @@ struct AudioFileHead {
     static let lfsPrefix = Array("version https://git-lfs".utf8)
 
     /// Regular files up to this size are read whole in the same call, for libsndfile to read
-    /// from memory (`AudioMemoryFile`); larger ones are streamed from the file.
+    /// from memory (`AudioMemoryFile`); larger ones are streamed from the file. An open small
+    /// file holds its bytes until it is closed, and is read whole even when its clip needs
+    /// only its start (at most this many bytes).
     static let wholeFileBytes = 1 << 20
 
     /// The WAVE header, or nil when the file is not a RIFF-style WAVE file with a `data`

@@ -15,7 +15,8 @@ final class AudioSoundFile {
     /// Scratch space for interleaved 16-bit frames.
     var shorts: [Int16] = []
     private let handle: OpaquePointer
-    /// The bytes libsndfile reads, when it reads from memory.
+    /// The bytes libsndfile reads, when it reads from memory: held here for the handle's life,
+    /// since libsndfile keeps only an unretained pointer to them.
     private let memory: AudioMemoryFile?
 
     /// Opens `path` for reading with its format detected from the header (calls `sf_open` with

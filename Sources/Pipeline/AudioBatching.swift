@@ -20,8 +20,8 @@ import Media
 /// but keeps a batch of signals in memory at once. Measured single-threaded on this project's
 /// recipes (`amss bench audio`, 8 clips per batch, 64 files per call), 16 kHz → 22.05 kHz 3 s
 /// clips took 19–25 % less CPU per clip, while 44.1 kHz → 35.4 kHz 10 s clips (the
-/// Kinetics-Sounds recipe) took 16–19 % more, and 5 s clips at those rates 11 % more (measured
-/// before batches stopped at their clips' need); so only clips needing at most
+/// Kinetics-Sounds recipe) took 16–20 % more, and 5 s clips at those rates 11 % more (that one
+/// measured before batches stopped at their clips' need); so only clips needing at most
 /// `maxSourceFrames` source frames are batched.
 enum AudioBatching {
     /// Audio files a worker resamples together by default.
