@@ -66,6 +66,10 @@ public enum AudioFile {
         return (decoded.samples, decoded.sampleRate)
     }
 
+    // LIMITATION: files over `AudioFileHead.wholeFileBytes`, and containers for libavformat,
+    // are opened a second time by path after the head check; a file swapped for a FIFO or a
+    // symlink in that window (microseconds, by another process during the run) is not checked
+    // again, and a FIFO there blocks the open.
     /// Opens `path` as a mono stream: libsndfile first, then the audio track of a container.
     static func open(path: String) throws -> AudioStream {
         let head = try AudioFileHead(path: path)

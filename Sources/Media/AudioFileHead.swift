@@ -10,7 +10,7 @@ struct AudioFileHead {
     /// The git-lfs pointer text a file starts with when the media was never pulled.
     static let lfsPrefix = Array("version https://git-lfs".utf8)
 
-    /// Regular files up to this size are read whole in the same call, for libsndfile to read
+    /// Files up to this size are read whole in the same call, for libsndfile to read
     /// from memory (`AudioMemoryFile`); larger ones are streamed from the file. An open small
     /// file holds its bytes until it is closed, and is read whole even when its clip needs
     /// only its start (at most this many bytes).
@@ -19,15 +19,16 @@ struct AudioFileHead {
     /// The WAVE header, or nil when the file is not a RIFF-style WAVE file with a `data`
     /// chunk header.
     let wav: AudioWAVHeader?
-    /// Every byte of the file, when it is a regular file of at most `wholeFileBytes`.
+    /// Every byte of the file, when it has at most `wholeFileBytes`.
     let whole: [UInt8]?
 
-    /// Reads the head of `path`, or all of a small regular file (calls `open`, `fstat`,
-    /// `pread`, `close`); throws `missing`
-    /// (no such file), `unreadable` (a directory, no permission, a read error), `empty-media`
-    /// (0 bytes) or `lfs-pointer`.
+    /// Reads the head of `path`, or all of a small file (calls `open` without blocking,
+    /// `fstat`, `pread`, `close`); throws `missing` (no such file), `unreadable` (a directory,
+    /// a FIFO or other non-regular file, no permission, a read error), `empty-media` (0 bytes)
+    /// or `lfs-pointer`.
     init(path: String) throws {
-        let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below
+        let fd = Foundation.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno == ENOENT || errno == ENOTDIR ? "missing" : "unreadable"
             let reason = code == "missing" ? "no such file" : "cannot open for reading: "
@@ -44,9 +45,13 @@ struct AudioFileHead {
             throw MediaError(path: path, code: "unreadable",
                              reason: "is a directory, expected an audio file")
         }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw MediaError(path: path, code: "unreadable",
+                             reason: "not a regular file (a FIFO, socket or device), expected an "
+                                + "audio file")
+        }
 
-        let regular = status.st_mode & S_IFMT == S_IFREG
-        let small = regular && status.st_size <= AudioFileHead.wholeFileBytes
+        let small = status.st_size <= AudioFileHead.wholeFileBytes
         let want = small ? max(Int(status.st_size), 1) : AudioFileHead.headBytes
         var head = [UInt8](repeating: 0, count: want)
         let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }

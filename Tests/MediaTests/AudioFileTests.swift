@@ -119,6 +119,22 @@ final class AudioFileTests: XCTestCase {
         }
     }
 
+    func testFIFOIsUnreadableWithoutWaitingForAWriter() throws {
+        let path = try S.temporaryFolder(self).appendingPathComponent("pipe.wav").path
+        XCTAssertEqual(mkfifo(path, 0o644), 0)
+        let done = DispatchSemaphore(value: 0)
+        let outcome = ProbeOutcome()
+        DispatchQueue.global().async {
+            do { _ = try AudioFile.probe(path: path) } catch { outcome.error = error }
+            done.signal()
+        }
+
+        // opening a FIFO for reading blocks until a writer comes, unless asked not to
+        XCTAssertEqual(done.wait(timeout: .now() + 10), .success, "probing a FIFO hangs")
+        XCTAssertEqual((outcome.error as? MediaError)?.code, "unreadable")
+        XCTAssertEqual((outcome.error as? MediaError)?.path, path)
+    }
+
     func testZeroByteFileIsEmptyMedia() throws {
         let dir = try S.temporaryFolder(self)
         let path = try S.write(Data(), named: "empty.wav", in: dir)
@@ -184,4 +200,9 @@ final class AudioFileTests: XCTestCase {
             _ = try extractor.spectrogram(ofFile: path)
         }
     }
+}
+
+/// What a probe on another thread threw; read only after that thread signalled.
+private final class ProbeOutcome: @unchecked Sendable {
+    var error: Error?
 }
