@@ -83,8 +83,10 @@ public enum AudioFile {
             let track: AudioTrack
             do {
                 track = try AudioTrack(path: path)
-            } catch let trackError as MediaError where trackError.code == "not-audio" {
-                throw MediaError(path: path, code: "not-audio",
+            } catch let trackError as MediaError
+                        where trackError.code == "not-audio" || recognised {
+                // both decoders' reasons: libsndfile's names the fault of a file it recognised
+                throw MediaError(path: path, code: trackError.code,
                                  reason: soundFileError.reason + "; " + trackError.reason)
             }
             if recognised {

@@ -135,6 +135,20 @@ final class AudioFileTests: XCTestCase {
         XCTAssertEqual((outcome.error as? MediaError)?.path, path)
     }
 
+    func testTooManyChannelsNamesLibsndfilesReason() throws {
+        // libsndfile reads at most 1024 channels; libavformat then fails to open the codec
+        let data = AudioTestSupport.wav(formatTag: 1, channels: 1_025, sampleRate: 16_000,
+                                        bitsPerSample: 16, data: [UInt8](repeating: 0,
+                                                                         count: 2_050 * 4))
+        let path = try S.write(data, named: "wide.wav", in: S.temporaryFolder(self))
+        XCTAssertThrowsError(try AudioFile.probe(path: path)) { error in
+            let reason = (error as? MediaError)?.reason ?? ""
+            XCTAssertTrue(reason.hasPrefix("libsndfile cannot read it as audio: Too many "
+                                           + "channels"), reason)
+            XCTAssertTrue(reason.contains("; avcodec_open2 failed"), reason)
+        }
+    }
+
     func testZeroByteFileIsEmptyMedia() throws {
         let dir = try S.temporaryFolder(self)
         let path = try S.write(Data(), named: "empty.wav", in: dir)
