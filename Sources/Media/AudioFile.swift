@@ -66,17 +66,22 @@ public enum AudioFile {
         return (decoded.samples, decoded.sampleRate)
     }
 
-    // LIMITATION: files over `AudioFileHead.wholeFileBytes`, and containers for libavformat,
-    // are opened a second time by path after the head check; a file swapped for a FIFO or a
-    // symlink in that window (microseconds, by another process during the run) is not checked
-    // again, and a FIFO there blocks the open.
-    /// Opens `path` as a mono stream: libsndfile first, then the audio track of a container.
+    // LIMITATION: a file libsndfile cannot read is opened again by path for libavformat, after
+    // the head check; a file swapped for a FIFO or a symlink in that window (microseconds, by
+    // another process during the run) is not checked again, and a FIFO there blocks the open.
+    /// Opens `path` as a mono stream: libsndfile first (on the bytes or the descriptor the head
+    /// check read), then the audio track of a container.
     static func open(path: String) throws -> AudioStream {
         let head = try AudioFileHead(path: path)
         let file: AudioSoundFile
         do {
-            file = try head.whole.map { try AudioSoundFile(readingFrom: path, bytes: $0) }
-                ?? AudioSoundFile(readingFrom: path)
+            if let whole = head.whole {
+                file = try AudioSoundFile(readingFrom: path, bytes: whole)
+            } else if let descriptor = head.descriptor {
+                file = try AudioSoundFile(readingFrom: path, descriptor: descriptor)
+            } else {
+                file = try AudioSoundFile(readingFrom: path)
+            }
         } catch let soundFileError as MediaError where soundFileError.code == "not-audio" {
             // sf_error(NULL) still holds why that sf_open failed
             let recognised = sf_error(nil) != Int32(SF_ERR_UNRECOGNISED_FORMAT)

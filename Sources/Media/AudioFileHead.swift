@@ -21,9 +21,13 @@ struct AudioFileHead {
     let wav: AudioWAVHeader?
     /// Every byte of the file, when it has at most `wholeFileBytes`.
     let whole: [UInt8]?
+    /// For a file not read whole: a duplicate of the descriptor the head was read from (its
+    /// offset still 0), so that the file decoded is the file checked. The caller owns it; nil
+    /// when the file was read whole or `dup` failed.
+    let descriptor: Int32?
 
     /// Reads the head of `path`, or all of a small file (calls `open` without blocking,
-    /// `fstat`, `pread`, `close`); throws `missing` (no such file), `unreadable` (a directory,
+    /// `fstat`, `pread`, `dup`, `close`); throws `missing` (no such file), `unreadable` (a directory,
     /// a FIFO or other non-regular file, no permission, a read error), `empty-media` (0 bytes)
     /// or `lfs-pointer`.
     init(path: String) throws {
@@ -73,6 +77,8 @@ struct AudioFileHead {
             AudioFileHead.bytes(at: offset, count: count, head: head, fd: fd)
         }
         whole = small && got == Int(status.st_size) ? head : nil
+        let copy = whole == nil ? dup(fd) : -1
+        descriptor = copy >= 0 ? copy : nil
     }
 
     /// `count` bytes at `offset`: from `head` when they lie inside it, else read with `pread`

@@ -48,6 +48,19 @@ final class AudioSoundFile {
         self.memory = memory
     }
 
+    /// Opens the file behind `descriptor`, read from its offset 0, the same way (calls
+    /// `sf_open_fd`, which closes the descriptor with the handle, or at once when it fails).
+    init(readingFrom path: String, descriptor: Int32) throws {
+        var info = SF_INFO()
+        guard let handle = sf_open_fd(descriptor, Int32(SFM_READ), &info, Int32(SF_TRUE)) else {
+            throw AudioSoundFile.notAudio(path)
+        }
+        self.path = path
+        self.info = info
+        self.handle = handle
+        memory = nil
+    }
+
     /// `not-audio` with libsndfile's message for the open that just failed (`sf_strerror`).
     private static func notAudio(_ path: String) -> MediaError {
         let message = String(cString: sf_strerror(nil))

@@ -58,6 +58,41 @@ final class AudioMemoryFileTests: XCTestCase {
         XCTAssertNil(try AudioFileHead(path: large).whole)
     }
 
+    func testLargeFilesDecodeFromTheCheckedDescriptorAndLeaveNoneOpen() throws {
+        let dir = try AudioTestSupport.temporaryFolder(self)
+        let speech = try AudioFile.read(path: AudioTestSupport.fixtureFolder
+            .appendingPathComponent("ast16k-queue-callswaiting.wav").path).samples
+        let long = dir.appendingPathComponent("long.wav").path
+        try AudioFile.writeWAV16(path: long, samples: (0..<800_000).map {
+            speech[$0 % speech.count]
+        }, sampleRate: 16_000)
+        let text = try AudioTestSupport.write(Data(repeating: 0x41, count: 2 << 20),
+                                              named: "text.wav", in: dir)
+        let before = try openDescriptors()
+
+        let head = try AudioFileHead(path: long)
+        XCTAssertNil(head.whole)
+        let descriptor = try XCTUnwrap(head.descriptor)
+        let fromDescriptor = try AudioSoundFile(readingFrom: long, descriptor: descriptor)
+        let fromPath = try AudioSoundFile(readingFrom: long)
+        XCTAssertEqual(fromDescriptor.info.frames, 800_000)
+        XCTAssertEqual(try samples(fromDescriptor), try samples(fromPath))
+        for _ in 0..<3 {
+            XCTAssertThrowsError(try AudioFile.probe(path: text)) {
+                XCTAssertEqual(($0 as? MediaError)?.code, "not-audio")
+            }
+        }
+
+        // the two handles still hold their descriptors; the refused files hold none
+        XCTAssertEqual(try openDescriptors(), before + 2)
+        _ = (fromDescriptor, fromPath)
+    }
+
+    /// How many descriptors this process has open.
+    private func openDescriptors() throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+    }
+
     /// Every frame of `file`, interleaved.
     private func samples(_ file: AudioSoundFile) throws -> [Float] {
         let channels = max(1, Int(file.info.channels))
