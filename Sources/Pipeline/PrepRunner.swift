@@ -56,10 +56,10 @@ public struct PrepSummary: Codable {
     public let dropped: [String: Int]
     /// Rejected samples per finding code, e.g. `lfs-pointer` → 2.
     public let rejectedByCode: [String: Int]
-    /// Validation warnings plus samples prepared with a stage warning.
+    /// Stage warnings of prepared samples (each listed in the manifest's `warnings`) plus the
+    /// validation warnings no stage repeated for the same sample and code.
     public let warnings: Int
-    /// Stage warnings per code, e.g. `truncated` → 1 (each listed in the manifest's
-    /// `warnings`).
+    /// Those warnings per code, e.g. `truncated` → 1; they sum to `warnings`.
     public let warningsByCode: [String: Int]
     /// Shards built in this run.
     public let shardsWritten: Int
@@ -174,14 +174,19 @@ public enum PrepRunner {
         let rejected = (invalid + producer.rejected).filter { record in
             seen.insert("\(record.id)\u{0}\(record.path)\u{0}\(record.code)").inserted
         }
+        // a sample's problem that validation and a stage both warn of counts once
+        let staged = Set(producer.warnings.map { "\($0.id)\u{0}\($0.code)" })
+        let checkWarnings = scan.findings.filter {
+            $0.severity == .warning && !staged.contains("\($0.id)\u{0}\($0.code)")
+        }
         return PrepSummary(
             cacheFolder: folder, configKey: key,
             samples: entries.mapValues { $0.reduce(0) { $0 + $1.samples } },
             rejected: rejected.count, dropped: scan.dropped,
             rejectedByCode: Dictionary(rejected.map { ($0.code, 1) }, uniquingKeysWith: +),
-            warnings: scan.findings.filter { $0.severity == .warning }.count
-                + producer.warnings.count,
-            warningsByCode: Dictionary(producer.warnings.map { ($0.code, 1) },
+            warnings: checkWarnings.count + producer.warnings.count,
+            warningsByCode: Dictionary((checkWarnings.map(\.code)
+                                           + producer.warnings.map(\.code)).map { ($0, 1) },
                                        uniquingKeysWith: +),
             shardsWritten: producer.written, shardsReused: producer.reused,
             seconds: Date().timeIntervalSince(started),

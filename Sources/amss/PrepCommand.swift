@@ -147,8 +147,9 @@ enum PrepCommand {
         if !summary.warningsByCode.isEmpty {
             let codes = summary.warningsByCode.sorted { $0.key < $1.key }
                 .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            Output.error("prepared with warnings: \(codes); each is listed with its path and "
-                         + "reason under warnings in \(summary.cacheFolder)/manifest.json")
+            Output.error("warnings: \(codes); those of prepared samples are listed with path "
+                         + "and reason under warnings in \(summary.cacheFolder)/manifest.json, "
+                         + "the others by `amss validate`")
         }
         if let part = summary.part {
             Output.error("part \(part) done; once every part is done, run "

@@ -89,7 +89,7 @@ final class PrepAudioBatchTests: XCTestCase {
         XCTAssertEqual(batched.configKey, single.configKey)
         XCTAssertEqual(single.rejectedByCode, ["non-finite": 2])
         XCTAssertEqual(batched.rejectedByCode, single.rejectedByCode)
-        XCTAssertEqual(single.warningsByCode, ["truncated": 1])
+        XCTAssertEqual(single.warningsByCode, ["truncated": 1, "empty-split": 1])
         XCTAssertEqual(batched.warningsByCode, single.warningsByCode)
         XCTAssertEqual(batched.samples, single.samples)
         let digests = try CacheTestSupport.shardDigests(single.cacheFolder)

@@ -69,9 +69,12 @@ final class PrepBehaviourTests: XCTestCase {
 
         let id = String(name.dropLast(4))
         XCTAssertEqual(one.rejected, 0)
-        XCTAssertEqual(one.warningsByCode, ["truncated": 1])
+        // validation warns of the same truncation, counted once, and of the missing valid split
+        XCTAssertEqual(one.warningsByCode, ["truncated": 1, "empty-split": 1])
         XCTAssertEqual(two.shardsWritten, 0)
-        XCTAssertEqual(two.warningsByCode, ["truncated": 1])
+        XCTAssertEqual(two.warningsByCode, ["truncated": 1, "empty-split": 1])
+        XCTAssertEqual(one.warnings, 2)
+        XCTAssertEqual(two.warnings, 2)
         let warnings = try XCTUnwrap(try Manifest.load(cacheFolder: two.cacheFolder).warnings)
         XCTAssertEqual(warnings.map(\.id), [id])
         XCTAssertEqual(warnings.map(\.path), ["AudioWAV/" + name])
