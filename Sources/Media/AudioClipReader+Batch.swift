@@ -63,9 +63,12 @@ extension AudioClipReader {
                                                                   from: from, to: targetRate))
                 fixLength(signals[c], sourceFrames: clip.read, from: from)
             }
-            fit(signals[c], ended: clip.ended, centreStart: clip.centreStart)
+            let fitting = Result {
+                try fit(signals[c], ended: clip.ended, centreStart: clip.centreStart,
+                        checked: !clip.stream.samplesAlwaysFinite, path: clip.stream.path)
+            }
             timings.fit += SpectrogramTimings.now() - started
-            body(c, .success(FittedClip(framesRead: clip.read, readToEnd: clip.ended)))
+            body(c, fitting.map { FittedClip(framesRead: clip.read, readToEnd: clip.ended) })
         }
     }
 

@@ -116,7 +116,8 @@ final class AudioClipReader {
         timings.resample += SpectrogramTimings.now() - started
 
         let fitStart = SpectrogramTimings.now()
-        fit(resampled, ended: ended, centreStart: centreStart)
+        try fit(resampled, ended: ended, centreStart: centreStart,
+                checked: !stream.samplesAlwaysFinite, path: path)
         timings.fit += SpectrogramTimings.now() - fitStart
         return FittedClip(framesRead: read, readToEnd: ended)
     }
@@ -124,7 +125,10 @@ final class AudioClipReader {
     /// Fits (and clamps) the resampled signal `signal` into `fitted`, which then points into
     /// `signal` or into the reader's own scratch space. `ended` says whether the source was
     /// read to its end (else `signal` holds at least `centreStart + clipSamples` samples).
-    func fit(_ signal: AudioSampleBuffer, ended: Bool, centreStart: Int?) {
+    /// With `checked`, throws `non-finite` when the clip holds NaN or infinity
+    /// (`checkResampled`); integer sources, whose samples are bounded, need no check.
+    func fit(_ signal: AudioSampleBuffer, ended: Bool, centreStart: Int?, checked: Bool,
+             path: String) throws {
         if signal.count >= clipSamples {
             // a window of the resampled signal, as `AudioFit` takes it from a long clip
             let start = ended ? (rule == .cropCentre ? (signal.count - clipSamples) / 2 : 0)
@@ -134,7 +138,20 @@ final class AudioClipReader {
             AudioFit.fit(signal.samples, length: clipSamples, rule: rule, into: built)
             fitted = built.samples
         }
+        if checked { try AudioClipReader.checkResampled(fitted, path: path) }
         clampIfAsked(fitted)
+    }
+
+    /// Throws `non-finite` when a clip fitted from finite samples holds NaN or infinity:
+    /// float samples near the float32 limit (|x| around 1e36 and above) overflow the
+    /// resampler's filter sums, and the clamp would keep a NaN.
+    static func checkResampled(_ samples: UnsafeBufferPointer<Float>, path: String) throws {
+        guard SpectrogramMath.containsNonFinite(samples),
+              let bad = samples.firstIndex(where: { !$0.isFinite }) else { return }
+        throw MediaError(path: path, code: "non-finite",
+                         reason: "the resampled clip is \(samples[bad]) at sample \(bad): the "
+                            + "decoded samples are finite but too large for the resampling "
+                            + "filter to stay within float32")
     }
 
     /// Clamps `samples` (the reader's own scratch space) to [-1, 1] in place when the

@@ -82,9 +82,9 @@ public enum AudioFile {
             } else {
                 file = try AudioSoundFile(readingFrom: path)
             }
-        } catch let soundFileError as MediaError where soundFileError.code == "not-audio" {
-            // sf_error(NULL) still holds why that sf_open failed
-            let recognised = sf_error(nil) != Int32(SF_ERR_UNRECOGNISED_FORMAT)
+        } catch let failure as AudioSoundFile.OpenFailure {
+            let soundFileError = failure.notAudio
+            let recognised = failure.recognised
             let track: AudioTrack
             do {
                 track = try AudioTrack(path: path)

@@ -1,4 +1,5 @@
 import CSndFile
+import Foundation
 
 /// An open libsndfile handle; `deinit` closes it.
 final class AudioSoundFile {
@@ -20,12 +21,10 @@ final class AudioSoundFile {
     private let memory: AudioMemoryFile?
 
     /// Opens `path` for reading with its format detected from the header (calls `sf_open` with
-    /// `SFM_READ`); throws `not-audio` with libsndfile's message when it cannot parse the file.
+    /// `SFM_READ`); throws `OpenFailure` with libsndfile's reason when it cannot parse the file.
     init(readingFrom path: String) throws {
         var info = SF_INFO()
-        guard let handle = sf_open(path, Int32(SFM_READ), &info) else {
-            throw AudioSoundFile.notAudio(path)
-        }
+        let handle = try AudioSoundFile.opening(path) { sf_open(path, Int32(SFM_READ), &info) }
         self.path = path
         self.info = info
         self.handle = handle
@@ -38,9 +37,9 @@ final class AudioSoundFile {
         let memory = AudioMemoryFile(bytes: bytes)
         var info = SF_INFO()
         var callbacks = AudioMemoryFile.callbacks
-        guard let handle = sf_open_virtual(&callbacks, Int32(SFM_READ), &info,
-                                           Unmanaged.passUnretained(memory).toOpaque()) else {
-            throw AudioSoundFile.notAudio(path)
+        let handle = try AudioSoundFile.opening(path) {
+            sf_open_virtual(&callbacks, Int32(SFM_READ), &info,
+                            Unmanaged.passUnretained(memory).toOpaque())
         }
         self.path = path
         self.info = info
@@ -52,8 +51,8 @@ final class AudioSoundFile {
     /// `sf_open_fd`, which closes the descriptor with the handle, or at once when it fails).
     init(readingFrom path: String, descriptor: Int32) throws {
         var info = SF_INFO()
-        guard let handle = sf_open_fd(descriptor, Int32(SFM_READ), &info, Int32(SF_TRUE)) else {
-            throw AudioSoundFile.notAudio(path)
+        let handle = try AudioSoundFile.opening(path) {
+            sf_open_fd(descriptor, Int32(SFM_READ), &info, Int32(SF_TRUE))
         }
         self.path = path
         self.info = info
@@ -61,11 +60,40 @@ final class AudioSoundFile {
         memory = nil
     }
 
-    /// `not-audio` with libsndfile's message for the open that just failed (`sf_strerror`).
-    private static func notAudio(_ path: String) -> MediaError {
-        let message = String(cString: sf_strerror(nil))
-        return MediaError(path: path, code: "not-audio",
-                          reason: "libsndfile cannot read it as audio: \(message)")
+    /// Why libsndfile could not open a file, read while the failed open still held
+    /// libsndfile's process-wide error state.
+    struct OpenFailure: Error {
+        /// The file that did not open.
+        let path: String
+        /// libsndfile's message (`sf_strerror(NULL)`).
+        let message: String
+        /// Whether libsndfile knew the format but refused the file (any error other than
+        /// `SF_ERR_UNRECOGNISED_FORMAT`).
+        let recognised: Bool
+
+        /// `not-audio` with libsndfile's message, for a file opened for reading.
+        var notAudio: MediaError {
+            MediaError(path: path, code: "not-audio",
+                       reason: "libsndfile cannot read it as audio: \(message)")
+        }
+    }
+
+    /// Serialises every `sf_open*` call with the reading of its error: libsndfile reports why an
+    /// open failed in one process-wide variable (`sf_error(NULL)`), which an open on another
+    /// thread resets, so an unguarded read can name another file's fault or "No Error.".
+    private static let openLock = NSLock()
+
+    /// Runs `open` under the open lock; when it gives no handle, throws `OpenFailure` with the
+    /// reason libsndfile gives for it (`sf_error(NULL)`, `sf_strerror(NULL)`).
+    private static func opening(_ path: String, _ open: () -> OpaquePointer?) throws
+        -> OpaquePointer {
+        openLock.lock()
+        defer { openLock.unlock() }
+        if let handle = open() { return handle }
+
+        let code = sf_error(nil)
+        throw OpenFailure(path: path, message: String(cString: sf_strerror(nil)),
+                          recognised: code != Int32(SF_ERR_UNRECOGNISED_FORMAT))
     }
 
     /// Creates `path` for writing in `format` (calls `sf_format_check` and `sf_open` with
@@ -80,10 +108,12 @@ final class AudioSoundFile {
                              reason: "libsndfile rejects format 0x\(String(format, radix: 16)) "
                                 + "at \(sampleRate) Hz with \(channels) channel(s)")
         }
-        guard let handle = sf_open(path, Int32(SFM_WRITE), &info) else {
-            let message = String(cString: sf_strerror(nil))
+        let handle: OpaquePointer
+        do {
+            handle = try AudioSoundFile.opening(path) { sf_open(path, Int32(SFM_WRITE), &info) }
+        } catch let failure as OpenFailure {
             throw MediaError(path: path, code: "write-failed",
-                             reason: "libsndfile cannot create the file: \(message)")
+                             reason: "libsndfile cannot create the file: \(failure.message)")
         }
         _ = sf_command(handle, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
         self.path = path

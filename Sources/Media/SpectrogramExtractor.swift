@@ -139,9 +139,22 @@ public final class SpectrogramExtractor {
                              reason: "\(reader.fitted.count) samples give no frame of n_fft "
                                 + "\(config.nFFT) without centring")
         }
+        if !config.clamp { try SpectrogramExtractor.checkOverflow(spectrogram, path: path) }
         timings.clips += 1
         return AudioFeatures(spectrogram: spectrogram, warnings: warnings,
                              framesRead: fitted.framesRead, readToEnd: fitted.readToEnd)
+    }
+
+    /// Throws `non-finite` when a spectrogram of an unclamped clip holds NaN or +infinity
+    /// (samples so large that the transform or its square overflows float32); -infinity,
+    /// the log of a zero bin with `log_offset` 0, is what librosa gives too.
+    static func checkOverflow(_ spectrogram: Spectrogram, path: String) throws {
+        guard let bad = spectrogram.values.firstIndex(where: { $0.isNaN || $0 == .infinity })
+        else { return }
+        throw MediaError(path: path, code: "non-finite",
+                         reason: "the spectrogram is \(spectrogram.values[bad]) at bin "
+                            + "\(bad / spectrogram.frames), frame \(bad % spectrogram.frames): "
+                            + "the unclamped clip's samples are too large for float32")
     }
 
     /// The output kind's compression, in place: `ln(x + log_offset)` in Float32 as numpy

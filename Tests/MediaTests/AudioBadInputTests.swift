@@ -210,6 +210,47 @@ final class AudioBadInputTests: XCTestCase {
         }
     }
 
+    /// Finite float samples near the float32 limit overflow libsoxr's filter sums into NaN:
+    /// the clip is rejected, file by file and in a batch, instead of reaching a shard as NaN
+    /// (or, after the log, as a constant 89.1). At the target rate nothing is resampled and
+    /// the clamp keeps the clip usable; without the clamp, an overflowing spectrogram is
+    /// rejected too.
+    func testSamplesTooLargeForResamplingOrTheSpectrumAreRejected() throws {
+        let dir = try S.temporaryFolder(self)
+        let sine = (0..<4000).map { Float(sin(Double($0) * 0.3)) }
+        func floatWAV(_ name: String, rate: UInt32, scale: Float) throws -> String {
+            try S.write(S.wav(formatTag: 3, channels: 1, sampleRate: rate, bitsPerSample: 32,
+                              data: S.float32Bytes(sine.map { $0 * scale })),
+                        named: name, in: dir)
+        }
+        let huge = try floatWAV("huge.wav", rate: 16000, scale: 1e37)
+        let huge2 = try floatWAV("huge2.wav", rate: 16000, scale: 3e38)
+        let extractor = try SpectrogramExtractor(config: AudioConfig())
+        for path in [huge, huge2] {
+            S.assertMediaError("non-finite", path: path) {
+                _ = try extractor.features(ofFile: path)
+            }
+        }
+        for result in extractor.features(ofFiles: [huge, huge2], batch: 2) {
+            guard case .failure(let error) = result else { return XCTFail("\(result)") }
+            XCTAssertEqual((error as? MediaError)?.code, "non-finite")
+        }
+
+        let atTarget = try floatWAV("target.wav", rate: 22050, scale: 3e38)
+        let clamped = try extractor.features(ofFile: atTarget).spectrogram
+        // a clamped clip's |S| is at most the window's sum, 256: log 256 = 5.5452
+        XCTAssertTrue(clamped.values.allSatisfy { $0.isFinite && $0 <= 5.546 })
+
+        var unclampedConfig = AudioConfig()
+        unclampedConfig.clamp = false
+        let unclamped = try SpectrogramExtractor(config: unclampedConfig)
+        let loud = try floatWAV("loud.wav", rate: 22050, scale: 1e30)
+        S.assertMediaError("non-finite", path: loud) { _ = try unclamped.features(ofFile: loud) }
+        let fine = try floatWAV("fine.wav", rate: 22050, scale: 1000)
+        XCTAssertTrue(try unclamped.features(ofFile: fine).spectrogram.values
+            .allSatisfy(\.isFinite))
+    }
+
     func testContainerWithoutAudioAndPointersNamedLikeVideo() throws {
         let video = try AudioFormatFixtures.folder.appendingPathComponent("video-only.mp4").path
         S.assertMediaError("not-audio", path: video) { _ = try AudioFile.read(path: video) }

@@ -56,7 +56,7 @@ enum AudioTestSupport {
         fmt.append(le16(formatTag))
         fmt.append(le16(channels))
         fmt.append(le32(sampleRate))
-        fmt.append(le32(sampleRate * UInt32(blockAlign)))
+        fmt.append(le32(sampleRate &* UInt32(blockAlign)))   // wraps, as in a forged header
         fmt.append(le16(blockAlign))
         fmt.append(le16(bitsPerSample))
         if formatTag == 0xFFFE {
