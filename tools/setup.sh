@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and running amss needs on Debian 12 (the -dev packages of the C
-# libraries, pkg-config, make), using sudo when not root, then builds the release binary.
+# libraries, pkg-config, make), using sudo when not root, and checks that swift is on the PATH
+# (tools/demo.sh and tools/test.sh build).
 # Safe to rerun: packages already installed are not touched.
 #   tools/setup.sh          what the product needs
 #   tools/setup.sh --test   also what the test set-up needs (python3 with pip, unzip; the

@@ -39,8 +39,16 @@ struct MediaFileChecker {
                                   "RIFF/WAVE file without a readable fmt and data chunk"))
             return nil
         }
-        if header.availableDataBytes == 0 || header.byteRate == 0 {
-            problems.append(error(relative, id, "empty-media", "the WAV header has no samples"))
+        if header.byteRate == 0 {
+            problems.append(error(relative, id, "not-audio",
+                                  "the WAV header declares 0 bytes per second (at "
+                                    + "\(header.sampleRate) Hz, \(header.channels) "
+                                    + "channel(s)): no duration can be read"))
+            return nil
+        }
+        if header.availableDataBytes == 0 {
+            problems.append(error(relative, id, "empty-media",
+                                  "the WAV header has no samples (0 data bytes)"))
             return nil
         }
         if header.declaredDataBytes != 0xFFFF_FFFF,
@@ -123,7 +131,7 @@ struct MediaFileChecker {
     func resolveFile(_ relative: String, id: String, problems: inout [Finding]) -> String? {
         switch root.resolve(relative) {
         case .missing:
-            problems.append(error(relative, id, "missing", "the file does not exist"))
+            problems.append(missing(relative, id))
             return nil
         case .outside(let target):
             problems.append(outside(relative, id, target))
@@ -131,6 +139,22 @@ struct MediaFileChecker {
         case .inside(let path):
             return path
         }
+    }
+
+    /// The finding for a path that does not resolve: `missing` when nothing is there,
+    /// `unreadable` for a symbolic link there that cannot be followed (calls `lstat` and
+    /// `realpath` for the reason: its target is gone, or the links go round in a loop).
+    private func missing(_ relative: String, _ id: String) -> Finding {
+        let joined = (root.real as NSString).appendingPathComponent(relative)
+        var status = stat()
+        guard lstat(joined, &status) == 0, status.st_mode & S_IFMT == S_IFLNK else {
+            return error(relative, id, "missing", "the file does not exist")
+        }
+        errno = 0
+        if let resolved = realpath(joined, nil) { free(resolved) }
+        let why = errno == ELOOP ? "the links go round in a loop" : "its target does not exist"
+        return error(relative, id, "unreadable",
+                     "a symbolic link that cannot be followed: \(why)")
     }
 
     /// The kind of a regular file's first bytes, or nil with a finding.

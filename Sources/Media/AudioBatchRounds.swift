@@ -16,9 +16,17 @@ struct AudioBatchRounds {
     /// The most resampled samples libsoxr held back after a round.
     private var held = 0
 
+    /// The smallest round for this pair of rates: `smallest` frames, or fewer when a source
+    /// frame is worth more than 64 samples (sources below 1/64 of the target rate), so that a
+    /// round never overshoots by more than about 4 096 samples plus one frame's worth (a 1 Hz
+    /// source fed 64 frames at a time made 1.4 million samples per clip for a 3 s clip).
+    let smallestHere: Int
+
     init(from: Int, to: Int, largest: Int) {
         step = Double(from) / Double(to)
         self.largest = max(1, largest)
+        let scaled = (Double(AudioBatchRounds.smallest) * 64 * step).rounded(.up)
+        smallestHere = max(1, Int(min(Double(AudioBatchRounds.smallest), scaled)))
     }
 
     /// The next round's source frames for a batch that gave `produced` samples per channel
@@ -27,7 +35,7 @@ struct AudioBatchRounds {
         let holding = max(0, Int(Double(fed) / step) - produced)
         held = max(held, holding)
         let lacking = Double(target - produced + held - holding) * step
-        return min(largest, max(AudioBatchRounds.smallest, Int(lacking.rounded(.up))))
+        return min(largest, max(smallestHere, Int(lacking.rounded(.up))))
     }
 
     /// The smallest round, so that a few samples short costs one cheap call, not many.

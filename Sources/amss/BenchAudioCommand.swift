@@ -36,7 +36,11 @@ enum BenchAudioCommand {
                                           in: 1...64)
         let ours = try BenchAudioRun.measure(files: files, config: audio, passes: passes)
         guard !ours.usable.isEmpty else {
-            throw UsageError("none of the \(files.count) files gives a spectrogram")
+            ours.rejected.forEach { Output.error("amss: rejected \($0.message)") }
+            throw MediaError(path: arguments.positional.joined(separator: " "),
+                             code: "no-usable-audio",
+                             reason: "none of the \(files.count) files gives a spectrogram "
+                                + "(each file's reason is above)")
         }
         let batched = batch > 1
             ? try BenchAudioRun.measure(files: ours.usable, config: audio, passes: passes,

@@ -44,6 +44,8 @@ struct BenchAudioReport: Encodable {
 
     let files: Int
     let rejected: [String: String]
+    /// Each rejected file's error message, in the order the files were given.
+    private let rejectedMessages: [String]
     let clips: Int
     let shape: [Int]
     /// File by file, as `amss prep` runs the sources it does not batch.
@@ -62,6 +64,7 @@ struct BenchAudioReport: Encodable {
          python: BenchAudioPython.Result?, config: AudioConfig) {
         files = ours.usable.count
         rejected = Dictionary(ours.rejected.map { ($0.path, $0.code) }) { first, _ in first }
+        rejectedMessages = ours.rejected.map(\.message)
         clips = ours.clips
         shape = ours.shape
         amss = Ours(ours, batch: 1, python: python)
@@ -76,6 +79,7 @@ struct BenchAudioReport: Encodable {
     var lines: [String] {
         var out = ["recipe: \(recipe) → \(shape[0])×\(shape[1]); \(files) files"
             + (rejected.isEmpty ? "" : " (\(rejected.count) rejected)") + ", \(clips) clips timed"]
+        out += rejectedMessages.map { "rejected: \($0)" }
         for side in [amss] + (amssBatched.map { [$0] } ?? []) {
             let steps = ["decode", "resample", "fit", "stft", "log", "other"]
                 .map { "\($0) \(format(side.stepsMsPerClip[$0] ?? 0, 3))" }

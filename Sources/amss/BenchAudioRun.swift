@@ -8,8 +8,8 @@ enum BenchAudioRun {
     struct Result {
         /// Files that gave a spectrogram in the untimed pass.
         let usable: [String]
-        /// Files rejected in the untimed pass, with the reason code.
-        let rejected: [(path: String, code: String)]
+        /// Files rejected in the untimed pass: the reason code and the whole error message.
+        let rejected: [(path: String, code: String, message: String)]
         /// Clips made in the timed passes.
         let clips: Int
         /// Wall seconds of the timed passes.
@@ -36,13 +36,13 @@ enum BenchAudioRun {
                         batch: Int = 1) throws -> Result {
         let extractor = try SpectrogramExtractor(config: config)
         var usable: [String] = []
-        var rejected: [(String, String)] = []
+        var rejected: [(String, String, String)] = []
         for path in files {
             do {
                 _ = try extractor.spectrogram(ofFile: path)
                 usable.append(path)
             } catch let error as MediaError {
-                rejected.append((path, error.code))
+                rejected.append((path, error.code, error.description))
             }
         }
 

@@ -113,6 +113,36 @@ final class CremaLayoutTests: XCTestCase {
         XCTAssertEqual(result.samples, [])
     }
 
+    /// A link that cannot be followed is named as such, not as a missing file; a header
+    /// with a zero rate is not called empty.
+    func testUnfollowableLinksAndAZeroRateHeaderNameTheirFault() throws {
+        let ids = ["1001_DFA_ANG_XX", "1002_DFA_ANG_XX", "1003_DFA_ANG_XX", "1004_DFA_ANG_XX"]
+        try layout.write("annotations/train.csv", text: ids.map { "\($0),ANG\n" }.joined())
+        try layout.write("annotations/test.csv", text: "1005_DFA_ANG_XX,ANG\n")
+        for id in ids + ["1005_DFA_ANG_XX"] { try layout.addClip(id) }
+        let audio = layout.root + "/AudioWAV/"
+        let manager = FileManager.default
+        for id in ids.prefix(3) { try manager.removeItem(atPath: audio + id + ".wav") }
+        try manager.createSymbolicLink(atPath: audio + "1001_DFA_ANG_XX.wav",
+                                       withDestinationPath: audio + "1001_DFA_ANG_XX.wav")
+        try manager.createSymbolicLink(atPath: audio + "1002_DFA_ANG_XX.wav",
+                                       withDestinationPath: audio + "gone.wav")
+        var zeroRate = TemporaryLayout.wav(seconds: 1)
+        zeroRate.replaceSubrange(24..<32, with: Data(count: 8))   // rate and byte rate 0
+        try layout.write("AudioWAV/1004_DFA_ANG_XX.wav", zeroRate)
+
+        let result = scan()
+        let message = { (id: String) in result.findings.first { $0.id == id }?.message ?? "" }
+        XCTAssertEqual(codes(result, id: "1001_DFA_ANG_XX"), ["unreadable"])
+        XCTAssertTrue(message("1001_DFA_ANG_XX").contains("loop"), message("1001_DFA_ANG_XX"))
+        XCTAssertEqual(codes(result, id: "1002_DFA_ANG_XX"), ["unreadable"])
+        XCTAssertTrue(message("1002_DFA_ANG_XX").contains("target does not exist"))
+        XCTAssertEqual(codes(result, id: "1003_DFA_ANG_XX"), ["missing"])
+        XCTAssertEqual(codes(result, id: "1004_DFA_ANG_XX"), ["not-audio"])
+        XCTAssertTrue(message("1004_DFA_ANG_XX").contains("0 bytes per second"))
+        XCTAssertEqual(result.samples.map(\.id), ["1005_DFA_ANG_XX"])
+    }
+
     func testMissingRootAndMissingSplitsAreErrors() {
         let absent = CremaLayout().scan(root: layout.root + "/nope")
         XCTAssertEqual(absent.findings.map(\.code), ["missing"])

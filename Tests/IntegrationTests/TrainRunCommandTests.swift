@@ -8,6 +8,12 @@ final class TrainRunCommandTests: XCTestCase {
     private static let root = NSTemporaryDirectory() + "amss-train-cli-\(getpid())"
     nonisolated(unsafe) private static var cacheFolder: String?
 
+    /// Removes the prepared sample, its cache and the runs once the class is done.
+    override class func tearDown() {
+        try? FileManager.default.removeItem(atPath: root)
+        super.tearDown()
+    }
+
     private var executable: String {
         let bundle = Bundle(for: TrainRunCommandTests.self).bundleURL
         let candidates = [bundle, bundle.deletingLastPathComponent()].map {

@@ -134,6 +134,14 @@ final class AudioBatchTests: XCTestCase {
         XCTAssertEqual(rounds.next(target: 28_301, produced: 28_300), 183)
         var capped = AudioBatchRounds(from: 16_000, to: 22_050, largest: 8_192)
         XCTAssertEqual(capped.next(target: 1_000_000, produced: 0), 8_192)
+
+        // a 1 Hz source: 66 150 samples lack 66 150 / 22 050 = 3 frames, not the usual
+        // smallest round of 64 (1.4 million samples); from 1/64 of the target rate up, 64
+        var slow = AudioBatchRounds(from: 1, to: 22_050, largest: 8_192)
+        XCTAssertEqual(slow.next(target: 66_150, produced: 0), 3)
+        XCTAssertEqual(slow.next(target: 66_151, produced: 66_150), 1)
+        var edge = AudioBatchRounds(from: 22_050, to: 22_050 * 64, largest: 8_192)
+        XCTAssertEqual(edge.next(target: 1, produced: 0), AudioBatchRounds.smallest)
     }
 
     func testABatchStopsCloseToItsLongestClip() throws {

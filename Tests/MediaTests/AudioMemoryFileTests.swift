@@ -38,12 +38,17 @@ final class AudioMemoryFileTests: XCTestCase {
         let path = try AudioTestSupport.write(Data("not a sound at all\n".utf8),
                                               named: "text.wav", in: dir)
         var fromPath: MediaError?
-        XCTAssertThrowsError(try AudioSoundFile(readingFrom: path)) { fromPath = $0 as? MediaError }
+        XCTAssertThrowsError(try AudioSoundFile(readingFrom: path)) {
+            fromPath = ($0 as? AudioSoundFile.OpenFailure)?.notAudio
+        }
         XCTAssertThrowsError(try AudioSoundFile(readingFrom: path,
                                                 bytes: Array("not a sound at all\n".utf8))) {
-            XCTAssertEqual(($0 as? MediaError)?.code, "not-audio")
-            XCTAssertEqual(($0 as? MediaError)?.reason, fromPath?.reason)
+            let failure = $0 as? AudioSoundFile.OpenFailure
+            XCTAssertEqual(failure?.notAudio.code, "not-audio")
+            XCTAssertEqual(failure?.notAudio.reason, fromPath?.reason)
+            XCTAssertEqual(failure?.recognised, false)
         }
+        XCTAssertNotNil(fromPath)
     }
 
     func testOnlySmallRegularFilesAreReadWhole() throws {

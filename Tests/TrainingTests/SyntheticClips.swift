@@ -57,9 +57,29 @@ enum SyntheticClips {
             test: try source("test", count: test, classes: classes, seed: 2))
     }
 
+    /// A fresh path for `name` under the temporary folder; every such folder of this process
+    /// is removed when it exits.
     static func temporaryFolder(_ name: String) -> String {
-        let path = NSTemporaryDirectory() + "amss-training-tests-\(getpid())-\(name)"
+        _ = removedAtExit
+        let path = NSTemporaryDirectory() + folderPrefix + name
         try? FileManager.default.removeItem(atPath: path)
         return path
     }
+
+    /// What this process's temporary folders' names start with.
+    private static var folderPrefix: String { "amss-training-tests-\(getpid())-" }
+
+    /// Registers, once, an exit handler that removes this process's temporary folders (some
+    /// hold caches of a few hundred megabytes, which would pile up run after run).
+    private static let removedAtExit: Bool = {
+        atexit {
+            let manager = FileManager.default
+            let base = NSTemporaryDirectory()
+            let names = (try? manager.contentsOfDirectory(atPath: base)) ?? []
+            for name in names where name.hasPrefix(SyntheticClips.folderPrefix) {
+                try? manager.removeItem(atPath: base + name)
+            }
+        }
+        return true
+    }()
 }
