@@ -7,7 +7,8 @@ import Pipeline
 enum BenchAudioCommand {
     static let help = """
         usage: amss bench audio <file or folder>... [--config NAME|FILE] [--passes N]
-                                [--batch K] [--python SCRIPT] [--skip-python] [--json]
+                                [--batch K] [--rounds R] [--python SCRIPT] [--skip-python]
+                                [--json]
 
         Times the audio stage (decode, resample, fit, STFT, output) single-threaded over the
         given files and every audio or video file under the given folders: one untimed pass
@@ -17,30 +18,58 @@ enum BenchAudioCommand {
         integer WAV files: 64 files per call, sorted by length; default 8, 1 skips them),
         then the same files and passes with SCRIPT (default tools/bench/audio.py:
         librosa.load + fit + stft + log) under python3. Prints clips per second for each,
-        where the time goes, and the ratios. --config takes a built-in pipeline name (crema,
-        ks) or a pipeline config file; default crema.
+        where the time goes, and the ratios. --rounds R repeats all of that R times (default
+        1), alternating the sides, and ends with each ratio's median and range over the
+        rounds: librosa's own time moves by about 10 % from one run to the next. --config
+        takes a built-in pipeline name (crema, ks) or a pipeline config file; default crema.
         """
 
     static func run(_ words: [String]) throws -> Int32 {
-        let arguments = try Arguments(words, valued: ["config", "passes", "batch", "python"],
+        let arguments = try Arguments(words,
+                                      valued: ["config", "passes", "batch", "rounds", "python"],
                                       allowedFlags: ["help", "skip-python", "json"])
         if arguments.flag("help") { Output.line(help); return 0 }
         guard !arguments.positional.isEmpty else {
             throw UsageError("bench audio needs files or folders\n\n\(help)")
         }
         let passes = try arguments.integer("passes", default: 3, in: 1...1000)
-        let audio = try config(arguments.options["config"] ?? "crema").audio
-        let files = try BenchAudioFiles.collect(arguments.positional)
-
+        let rounds = try arguments.integer("rounds", default: 1, in: 1...100)
         let batch = try arguments.integer("batch", default: SpectrogramExtractor.defaultBatch,
                                           in: 1...64)
+        let audio = try config(arguments.options["config"] ?? "crema").audio
+        var files = try BenchAudioFiles.collect(arguments.positional)
+
+        var reports: [BenchAudioReport] = []
+        for round in 1...rounds {
+            let report = try measure(files, arguments: arguments, config: audio,
+                                     passes: passes, batch: batch)
+            files = report.usable
+            reports.append(report)
+            guard !arguments.flag("json") else { continue }
+            if rounds > 1 { Output.line("round \(round) of \(rounds):") }
+            report.lines.forEach(Output.line)
+        }
+
+        let summary = BenchAudioRounds(reports: reports)
+        if arguments.flag("json") {
+            if rounds > 1 { try Output.json(summary) } else { try Output.json(reports[0]) }
+        } else if rounds > 1 {
+            summary.lines.forEach(Output.line)
+        }
+        return 0
+    }
+
+    /// One round: our stage file by file, batched (unless `batch` is 1), then the Python
+    /// script, over `files`; the first round also drops the files our stage rejects.
+    private static func measure(_ files: [String], arguments: Arguments, config audio: AudioConfig,
+                                passes: Int, batch: Int) throws -> BenchAudioReport {
         let ours = try BenchAudioRun.measure(files: files, config: audio, passes: passes)
         guard !ours.usable.isEmpty else {
             ours.rejected.forEach { Output.error("amss: rejected \($0.message)") }
-            throw MediaError(path: arguments.positional.joined(separator: " "),
-                             code: "no-usable-audio",
-                             reason: "none of the \(files.count) files gives a spectrogram "
-                                + "(each file's reason is above)")
+            throw PipelineError(path: arguments.positional.joined(separator: " "),
+                                code: "no-usable-audio",
+                                reason: "none of the \(files.count) files gives a spectrogram "
+                                    + "(each file's reason is above)")
         }
         let batched = batch > 1
             ? try BenchAudioRun.measure(files: ours.usable, config: audio, passes: passes,
@@ -52,15 +81,8 @@ enum BenchAudioCommand {
             python = try BenchAudioPython.run(script: script, files: ours.usable, config: audio,
                                               passes: passes)
         }
-
-        let report = BenchAudioReport(ours: ours, batched: batched, batch: batch, python: python,
-                                      config: audio)
-        if arguments.flag("json") {
-            try Output.json(report)
-        } else {
-            report.lines.forEach(Output.line)
-        }
-        return 0
+        return BenchAudioReport(ours: ours, batched: batched, batch: batch, python: python,
+                                config: audio)
     }
 
     /// The pipeline configuration named `name` (built in) or stored at path `name` (laid over

@@ -43,6 +43,8 @@ struct BenchAudioReport: Encodable {
     }
 
     let files: Int
+    /// The files that gave a spectrogram, in the order given.
+    let usable: [String]
     let rejected: [String: String]
     /// Each rejected file's error message, in the order the files were given.
     private let rejectedMessages: [String]
@@ -63,6 +65,7 @@ struct BenchAudioReport: Encodable {
     init(ours: BenchAudioRun.Result, batched: BenchAudioRun.Result?, batch: Int,
          python: BenchAudioPython.Result?, config: AudioConfig) {
         files = ours.usable.count
+        usable = ours.usable
         rejected = Dictionary(ours.rejected.map { ($0.path, $0.code) }) { first, _ in first }
         rejectedMessages = ours.rejected.map(\.message)
         clips = ours.clips
