@@ -39,6 +39,12 @@ struct MediaFileChecker {
                                   "RIFF/WAVE file without a readable fmt and data chunk"))
             return nil
         }
+        if header.sampleRate == 0 || header.channels == 0 {
+            problems.append(error(relative, id, "not-audio",
+                                  "the WAV header declares \(header.sampleRate) Hz and "
+                                    + "\(header.channels) channel(s)"))
+            return nil
+        }
         if header.byteRate == 0 {
             problems.append(error(relative, id, "not-audio",
                                   "the WAV header declares 0 bytes per second (at "
@@ -152,7 +158,8 @@ struct MediaFileChecker {
         }
         errno = 0
         if let resolved = realpath(joined, nil) { free(resolved) }
-        let why = errno == ELOOP ? "the links go round in a loop" : "its target does not exist"
+        let why = errno == ELOOP ? "the links go round in a loop or nest too deep"
+            : "its target does not exist"
         return error(relative, id, "unreadable",
                      "a symbolic link that cannot be followed: \(why)")
     }

@@ -211,9 +211,16 @@ final class AudioClipReader {
         guard SpectrogramMath.containsNonFinite(samples) else { return }
         for i in samples.indices where !samples[i].isFinite {
             throw MediaError(path: path, code: "non-finite",
-                             reason: "sample \(firstIndex + i) is \(samples[i]); audio must be "
-                                + "finite")
+                             reason: nonFiniteReason(firstIndex + i, samples[i]))
         }
+    }
+
+    /// Why decoded mono sample `index`, `value`, is refused: the file holds a NaN or an
+    /// infinity, or a value that Float32 cannot hold once decoded (a double beyond 3.4e38, or
+    /// channels whose sum for the mean overflows).
+    static func nonFiniteReason(_ index: Int, _ value: Float) -> String {
+        "mono sample \(index) is \(value); audio must be finite (a NaN or infinite sample, or "
+            + "a double or a sum of channels beyond float32)"
     }
 
     /// Resamples (or, at the target rate, copies) the first `count` samples of the chunk

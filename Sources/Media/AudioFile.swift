@@ -123,7 +123,7 @@ public enum AudioFile {
         guard !samples.isEmpty else { throw nothingDecoded(stream) }
         if let bad = samples.firstIndex(where: { !$0.isFinite }) {
             throw MediaError(path: stream.path, code: "non-finite",
-                             reason: "sample \(bad) is \(samples[bad]); audio must be finite")
+                             reason: AudioClipReader.nonFiniteReason(bad, samples[bad]))
         }
     }
 

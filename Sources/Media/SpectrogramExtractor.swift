@@ -145,6 +145,10 @@ public final class SpectrogramExtractor {
                              framesRead: fitted.framesRead, readToEnd: fitted.readToEnd)
     }
 
+    // LIMITATION: without the clamp, a bin whose |S| passes about 1.8e19 (samples above about
+    // 1e17) is rejected: the magnitude is √(re² + im²) in Float32, whose square overflows,
+    // where numpy's `abs` (a scaled hypot) stays finite up to 3.4e38. A hypot in the STFT's
+    // vector loop would cost every clip for inputs no recording holds.
     /// Throws `non-finite` when a spectrogram of an unclamped clip holds NaN or +infinity
     /// (samples so large that the transform or its square overflows float32); -infinity,
     /// the log of a zero bin with `log_offset` 0, is what librosa gives too.
@@ -154,7 +158,8 @@ public final class SpectrogramExtractor {
         throw MediaError(path: path, code: "non-finite",
                          reason: "the spectrogram is \(spectrogram.values[bad]) at bin "
                             + "\(bad / spectrogram.frames), frame \(bad % spectrogram.frames): "
-                            + "the unclamped clip's samples are too large for float32")
+                            + "the unclamped clip's samples are too large (|S|² must stay within "
+                            + "float32, so |S| below about 1.8e19)")
     }
 
     /// The output kind's compression, in place: `ln(x + log_offset)` in Float32 as numpy

@@ -80,8 +80,9 @@ struct BenchAudioReport: Encodable {
 
     /// The human-readable report.
     var lines: [String] {
-        var out = ["recipe: \(recipe) → \(shape[0])×\(shape[1]); \(files) files"
-            + (rejected.isEmpty ? "" : " (\(rejected.count) rejected)") + ", \(clips) clips timed"]
+        var out = ["recipe: \(recipe) → \(shape[0])×\(shape[1]); \(files) files used"
+            + (rejected.isEmpty ? "" : " (\(rejected.count) more rejected)")
+            + ", \(clips) clips timed"]
         out += rejectedMessages.map { "rejected: \($0)" }
         for side in [amss] + (amssBatched.map { [$0] } ?? []) {
             let steps = ["decode", "resample", "fit", "stft", "log", "other"]

@@ -114,9 +114,10 @@ final class CremaLayoutTests: XCTestCase {
     }
 
     /// A link that cannot be followed is named as such, not as a missing file; a header
-    /// with a zero rate is not called empty.
+    /// with a zero rate (or byte rate) is not audio, not empty.
     func testUnfollowableLinksAndAZeroRateHeaderNameTheirFault() throws {
-        let ids = ["1001_DFA_ANG_XX", "1002_DFA_ANG_XX", "1003_DFA_ANG_XX", "1004_DFA_ANG_XX"]
+        let ids = ["1001_DFA_ANG_XX", "1002_DFA_ANG_XX", "1003_DFA_ANG_XX", "1004_DFA_ANG_XX",
+                   "1006_DFA_ANG_XX"]
         try layout.write("annotations/train.csv", text: ids.map { "\($0),ANG\n" }.joined())
         try layout.write("annotations/test.csv", text: "1005_DFA_ANG_XX,ANG\n")
         for id in ids + ["1005_DFA_ANG_XX"] { try layout.addClip(id) }
@@ -130,6 +131,9 @@ final class CremaLayoutTests: XCTestCase {
         var zeroRate = TemporaryLayout.wav(seconds: 1)
         zeroRate.replaceSubrange(24..<32, with: Data(count: 8))   // rate and byte rate 0
         try layout.write("AudioWAV/1004_DFA_ANG_XX.wav", zeroRate)
+        var rateOnly = TemporaryLayout.wav(seconds: 1)
+        rateOnly.replaceSubrange(24..<28, with: Data(count: 4))   // rate 0, byte rate kept
+        try layout.write("AudioWAV/1006_DFA_ANG_XX.wav", rateOnly)
 
         let result = scan()
         let message = { (id: String) in result.findings.first { $0.id == id }?.message ?? "" }
@@ -139,7 +143,9 @@ final class CremaLayoutTests: XCTestCase {
         XCTAssertTrue(message("1002_DFA_ANG_XX").contains("target does not exist"))
         XCTAssertEqual(codes(result, id: "1003_DFA_ANG_XX"), ["missing"])
         XCTAssertEqual(codes(result, id: "1004_DFA_ANG_XX"), ["not-audio"])
-        XCTAssertTrue(message("1004_DFA_ANG_XX").contains("0 bytes per second"))
+        XCTAssertTrue(message("1004_DFA_ANG_XX").contains("0 Hz"), message("1004_DFA_ANG_XX"))
+        XCTAssertEqual(codes(result, id: "1006_DFA_ANG_XX"), ["not-audio"])
+        XCTAssertTrue(message("1006_DFA_ANG_XX").contains("0 Hz and 1 channel(s)"))
         XCTAssertEqual(result.samples.map(\.id), ["1005_DFA_ANG_XX"])
     }
 

@@ -184,6 +184,14 @@ final class PrepAudioBatchTests: XCTestCase {
         // 10 s: 160 000 frames at 16 kHz
         XCTAssertFalse(AudioBatching.batchable(wideband, config: ks))
         XCTAssertFalse(AudioBatching.batchable(folder + "/missing.wav", config: crema))
+
+        // below a quarter of the target rate (22 050 / 4 = 5 512.5 Hz) file by file
+        let low = folder + "/low.wav", phone = folder + "/phone.wav"
+        try TestWAVWriter.write(tone.map { [$0] }, sampleRate: 5_512, encoding: .pcm16, to: low)
+        try TestWAVWriter.write(tone.map { [$0] }, sampleRate: 8_000, encoding: .pcm16,
+                                to: phone)
+        XCTAssertFalse(AudioBatching.batchable(low, config: crema))
+        XCTAssertTrue(AudioBatching.batchable(phone, config: crema))
     }
 
     func testWorkersTakeWholeRunsUntilTheEndOfAShard() {
