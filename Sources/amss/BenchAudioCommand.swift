@@ -18,7 +18,8 @@ enum BenchAudioCommand {
         integer WAV files: 64 files per call, sorted by length; default 8, 1 skips them),
         then the same files and passes with SCRIPT (default tools/bench/audio.py:
         librosa.load + fit + stft + log) under python3. Prints clips per second for each,
-        where the time goes, and the ratios. --rounds R repeats all of that R times (default
+        where the time goes, and the ratios; then the time to write the spectrograms into
+        HDF5 shards as prep does (not in the ratios: the script writes nothing). --rounds R repeats all of that R times (default
         1), alternating the sides, and ends with each ratio's median and range over the
         rounds: librosa's own time moves by about 10 % from one run to the next. --config
         takes a built-in pipeline name (crema, ks) or a pipeline config file; default crema.
@@ -36,13 +37,15 @@ enum BenchAudioCommand {
         let rounds = try arguments.integer("rounds", default: 1, in: 1...100)
         let batch = try arguments.integer("batch", default: SpectrogramExtractor.defaultBatch,
                                           in: 1...64)
-        let audio = try config(arguments.options["config"] ?? "crema").audio
+        let pipeline = try config(arguments.options["config"] ?? "crema")
+        let audio = pipeline.audio
         var files = try BenchAudioFiles.collect(arguments.positional)
 
         var reports: [BenchAudioReport] = []
         for round in 1...rounds {
             let report = try measure(files, arguments: arguments, config: audio,
-                                     passes: passes, batch: batch)
+                                     passes: passes, batch: batch,
+                                     shardSize: pipeline.shardSize)
             files = report.usable
             reports.append(report)
             guard !arguments.flag("json") else { continue }
@@ -62,7 +65,8 @@ enum BenchAudioCommand {
     /// One round: our stage file by file, batched (unless `batch` is 1), then the Python
     /// script, over `files`; the first round also drops the files our stage rejects.
     private static func measure(_ files: [String], arguments: Arguments, config audio: AudioConfig,
-                                passes: Int, batch: Int) throws -> BenchAudioReport {
+                                passes: Int, batch: Int, shardSize: Int) throws
+        -> BenchAudioReport {
         let ours = try BenchAudioRun.measure(files: files, config: audio, passes: passes)
         guard !ours.usable.isEmpty else {
             ours.rejected.forEach { Output.error("amss: rejected \($0.message)") }
@@ -81,8 +85,10 @@ enum BenchAudioCommand {
             python = try BenchAudioPython.run(script: script, files: ours.usable, config: audio,
                                               passes: passes)
         }
+        let write = try BenchAudioWrite.msPerClip(files: ours.usable, config: audio,
+                                                  shardSize: shardSize)
         return BenchAudioReport(ours: ours, batched: batched, batch: batch, python: python,
-                                config: audio)
+                                writeMsPerClip: write, shardSize: shardSize, config: audio)
     }
 
     /// The pipeline configuration named `name` (built in) or stored at path `name` (laid over

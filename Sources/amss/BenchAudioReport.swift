@@ -55,15 +55,21 @@ struct BenchAudioReport: Encodable {
     /// Several clips resampled together (`features(ofFiles:)`), when measured.
     let amssBatched: Ours?
     let librosa: BenchAudioPython.Result?
+    /// Milliseconds per clip to write the spectrograms into shards (`BenchAudioWrite`).
+    let writeMsPerClip: Double
+    /// Samples per shard in that write.
+    let shardSize: Int
     let recipe: String
 
     enum CodingKeys: String, CodingKey {
         case files, rejected, clips, shape, amss, librosa, recipe
-        case amssBatched = "amss_batched"
+        case amssBatched = "amss_batched", writeMsPerClip = "write_ms_per_clip"
+        case shardSize = "shard_size"
     }
 
     init(ours: BenchAudioRun.Result, batched: BenchAudioRun.Result?, batch: Int,
-         python: BenchAudioPython.Result?, config: AudioConfig) {
+         python: BenchAudioPython.Result?, writeMsPerClip: Double, shardSize: Int,
+         config: AudioConfig) {
         files = ours.usable.count
         usable = ours.usable
         rejected = Dictionary(ours.rejected.map { ($0.path, $0.code) }) { first, _ in first }
@@ -73,6 +79,8 @@ struct BenchAudioReport: Encodable {
         amss = Ours(ours, batch: 1, python: python)
         amssBatched = batched.map { Ours($0, batch: batch, python: python) }
         librosa = python
+        self.writeMsPerClip = writeMsPerClip
+        self.shardSize = shardSize
         recipe = "\(config.sampleRate) Hz, \(config.clipSeconds) s \(config.fit.rawValue), "
             + "n_fft \(config.nFFT), hop \(config.hopLength), \(config.output.rawValue)"
             + (config.mel.map { ", \($0.nMels) mels" } ?? "")
@@ -106,6 +114,8 @@ struct BenchAudioReport: Encodable {
             let name = side.batch > 1 ? "speed-up ×\(side.batch):" : "speed-up:"
             out.append("\(name) \(format(speedUp, 2)) × wall, \(format(cpuSpeedUp, 2)) × CPU")
         }
+        out.append("write:    \(format(writeMsPerClip, 3)) ms/clip into HDF5 shards of "
+            + "\(shardSize) (fsync and rename, as prep writes; not in the ratios)")
         return out
     }
 

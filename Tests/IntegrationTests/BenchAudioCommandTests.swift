@@ -57,6 +57,10 @@ final class BenchAudioCommandTests: XCTestCase {
             as? [String: Any])
         let rounds = try XCTUnwrap(report["rounds"] as? [[String: Any]])
         XCTAssertEqual(rounds.count, 3)
+        for round in rounds {
+            XCTAssertGreaterThan(round["write_ms_per_clip"] as? Double ?? 0, 0)
+            XCTAssertEqual(round["shard_size"] as? Int, 64)
+        }
 
         for (key, side) in [("speed_up", "amss"), ("batched_speed_up", "amss_batched")] {
             let ratios = try rounds.map { round -> Double in
