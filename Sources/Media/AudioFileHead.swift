@@ -27,9 +27,9 @@ struct AudioFileHead {
     let descriptor: Int32?
 
     /// Reads the head of `path`, or all of a small file (calls `open` without blocking,
-    /// `fstat`, `pread`, `dup`, `close`); throws `missing` (no such file), `unreadable` (a directory,
-    /// a FIFO or other non-regular file, no permission, a read error), `empty-media` (0 bytes)
-    /// or `lfs-pointer`.
+    /// `fstat`, `pread`, `dup`, `close`); throws `missing` (no such file), `unreadable` (a
+    /// directory, a FIFO or other non-regular file, no permission, a read error),
+    /// `empty-media` (0 bytes) or `lfs-pointer`.
     init(path: String) throws {
         // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below
         let fd = Foundation.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)

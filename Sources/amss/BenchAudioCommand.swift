@@ -19,10 +19,11 @@ enum BenchAudioCommand {
         then the same files and passes with SCRIPT (default tools/bench/audio.py:
         librosa.load + fit + stft + log) under python3. Prints clips per second for each,
         where the time goes, and the ratios; then the time to write the spectrograms into
-        HDF5 shards as prep does (not in the ratios: the script writes nothing). --rounds R repeats all of that R times (default
-        1), alternating the sides, and ends with each ratio's median and range over the
-        rounds: librosa's own time moves by about 10 % from one run to the next. --config
-        takes a built-in pipeline name (crema, ks) or a pipeline config file; default crema.
+        HDF5 shards as prep does (not in the ratios: the script writes nothing).
+        --rounds R repeats all of that R times (default 1), alternating the sides, and ends
+        with each ratio's median and range over the rounds: librosa's own time moves by
+        about 10 % from one run to the next. --config takes a built-in pipeline name (crema,
+        ks) or a pipeline config file; default crema.
         """
 
     static func run(_ words: [String]) throws -> Int32 {
