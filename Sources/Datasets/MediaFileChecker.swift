@@ -157,7 +157,7 @@ struct MediaFileChecker {
             return error(relative, id, "missing", "the file does not exist")
         }
         errno = 0
-        if let resolved = realpath(joined, nil) { free(resolved) }
+        _ = DatasetRoot.realPath(joined)
         let why = errno == ELOOP ? "the links go round in a loop or nest too deep"
             : "its target does not exist"
         return error(relative, id, "unreadable",

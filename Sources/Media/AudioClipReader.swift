@@ -146,8 +146,7 @@ final class AudioClipReader {
     /// float samples near the float32 limit (|x| around 1e36 and above) overflow the
     /// resampler's filter sums, and the clamp would keep a NaN.
     static func checkResampled(_ samples: UnsafeBufferPointer<Float>, path: String) throws {
-        guard SpectrogramMath.containsNonFinite(samples),
-              let bad = samples.firstIndex(where: { !$0.isFinite }) else { return }
+        guard let bad = firstNonFinite(samples) else { return }
         throw MediaError(path: path, code: "non-finite",
                          reason: "the resampled clip is \(samples[bad]) at sample \(bad): the "
                             + "decoded samples are finite but too large for the resampling "
@@ -208,11 +207,16 @@ final class AudioClipReader {
     /// read from `firstIndex` on.
     static func checkFinite(_ samples: UnsafeBufferPointer<Float>, firstIndex: Int,
                             path: String) throws {
-        guard SpectrogramMath.containsNonFinite(samples) else { return }
-        for i in samples.indices where !samples[i].isFinite {
-            throw MediaError(path: path, code: "non-finite",
-                             reason: nonFiniteReason(firstIndex + i, samples[i]))
-        }
+        guard let bad = firstNonFinite(samples) else { return }
+        throw MediaError(path: path, code: "non-finite",
+                         reason: nonFiniteReason(firstIndex + bad, samples[bad]))
+    }
+
+    /// The index of the first NaN or infinite value of `samples`, found by a vector scan first
+    /// (`SpectrogramMath.containsNonFinite`); nil when every value is finite.
+    static func firstNonFinite(_ samples: UnsafeBufferPointer<Float>) -> Int? {
+        guard SpectrogramMath.containsNonFinite(samples) else { return nil }
+        return samples.firstIndex { !$0.isFinite }
     }
 
     /// Why decoded mono sample `index`, `value`, is refused: the file holds a NaN or an
